@@ -1,0 +1,18 @@
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """Activate the signed-in user's own language, whatever the browser asks for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and user.language:
+            response.headers.setdefault("Content-Language", user.language)
+        return response

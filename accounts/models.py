@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A desk user. Roles are Groups (see `accounts.roles`); the language is the user's own."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ko"
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def has_role(self, role: Role | str) -> bool:
+        if self.is_superuser:
+            return True
+        # Cached per instance: the templates ask for roles several times per page.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return str(role) in self._role_names

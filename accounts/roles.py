@@ -1,0 +1,66 @@
+"""The three roles of the desk, as Groups with their permissions.
+
+Roles are Groups so an administrator can see and audit them in the admin; which permissions
+each role holds is decided here, in code, and applied by data migrations (`roles_sync`), so
+every database has the same roles. A later migration that adds permissions calls
+`roles_sync` again.
+"""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CATALOG_ADMIN = "catalog_admin", _("Catalog admin")
+
+
+_AGENT = {
+    "retention.view_customer",
+    "retention.view_product",
+    "retention.view_contract",
+    "retention.view_contractamendment",
+    "retention.handle_calls",
+}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.AGENT: _AGENT,
+    Role.SUPERVISOR: _AGENT
+    | {
+        "retention.approve_offers",
+        "retention.view_dashboards",
+        "retention.view_customer_pii",
+    },
+    Role.CATALOG_ADMIN: {
+        "retention.view_product",
+        "retention.add_product",
+        "retention.change_product",
+        "retention.manage_catalog",
+    },
+}
+
+
+def roles_sync(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly its permissions (migration-safe)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # Historical app configs (in migrations) have no models module; create_permissions
+        # skips those, so lend them one for the call.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = original
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        permissions = []
+        for dotted in sorted(codenames):
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

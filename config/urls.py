@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from retention.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("retention.urls")),
+]

@@ -1,0 +1,64 @@
+from datetime import date
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from retention.choices import ContractStatus, ProductCategory, Region
+from retention.models import Contract, Customer, Product
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    language = "en"
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=str(extracted)))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    customer_no = factory.Sequence(lambda n: f"T{n:08d}")
+    name = factory.Sequence(lambda n: f"김테스트{n}")
+    phone = factory.Sequence(lambda n: f"010{n:08d}")
+    region = Region.SEOUL
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    code = factory.Sequence(lambda n: f"P{n:04d}")
+    name_ko = factory.Sequence(lambda n: f"정수기 {n}")
+    name_en = factory.Sequence(lambda n: f"Water purifier {n}")
+    category = ProductCategory.WATER_PURIFIER
+    monthly_fee = 30000
+    minimum_term_months = 36
+    default_term_months = 60
+    penalty_rate_percent = 30
+    installation_fee = 100000
+    registration_fee = 50000
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    number = factory.Sequence(lambda n: f"RT{n:08d}")
+    customer = factory.SubFactory(CustomerFactory)
+    product = factory.SubFactory(ProductFactory)
+    start_date = date(2025, 1, 1)
+    term_months = 60
+    monthly_fee = factory.SelfAttribute("product.monthly_fee")
+    status = ContractStatus.ACTIVE

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("who", ["agent", "supervisor", "catalog_admin"])
+def test_home_for_every_role(client, login, request, who):
+    login(request.getfixturevalue(who))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Active contracts" in response.content
+
+
+def test_home_needs_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_user_without_role_is_told_so(client, login):
+    from tests.factories import UserFactory
+
+    login(UserFactory(username="nobody"))
+    assert b"no role yet" in client.get(reverse("home")).content
+
+
+@pytest.mark.parametrize("contracts", [2, 60])
+def test_home_query_count_does_not_grow_with_data(
+    client_as_agent, django_assert_max_num_queries, contracts
+):
+    ContractFactory.create_batch(contracts)
+    with django_assert_max_num_queries(6):
+        assert client_as_agent.get(reverse("home")).status_code == 200
+
+
+def test_admin_needs_staff(client_as_agent):
+    response = client_as_agent.get("/admin/")
+    assert response.status_code == 302
