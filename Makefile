@@ -34,7 +34,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP) ## Benchmarks at scale (seeding rate, ...); writes docs/bench-report.txt
-	$(PY) scripts/stack.py bench
+	$(PY) scripts/stack.py bench $(ARGS)
 
 messages: $(STAMP) ## Extract and compile translations (needs gettext; no servers needed)
 	$(NOSERVERS) $(PY) manage.py makemessages -l ko -l en --no-obsolete --ignore=.venv --ignore=.data --ignore=staticfiles

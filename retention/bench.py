@@ -1,0 +1,90 @@
+"""Benchmarks for `make bench`: each measures one speed promise at scale and returns figures.
+
+Benchmarks never run in `make test`. They run against a database of their own
+(`retention_bench`, recreated by `scripts/stack.py bench`), so a run never touches demo data.
+Later features add their own functions to BENCHMARKS.
+"""
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.utils import timezone
+
+from retention.demo import demo_seed
+from retention.models import Contract, Customer
+
+Figure = tuple[str, float, str]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def bench_seed(*, customers: int) -> list[Figure]:
+    elapsed = _timed(lambda: demo_seed(customers=customers, today=timezone.localdate()))
+    again = _timed(lambda: demo_seed(customers=customers, today=timezone.localdate()))
+    contracts = Contract.objects.count()
+    return [
+        ("seed: customers", customers, "rows"),
+        ("seed: contracts", contracts, "rows"),
+        ("seed: time", elapsed, "s"),
+        ("seed: rate", customers / elapsed if elapsed else 0, "customers/s"),
+        ("seed: second run (idempotent, adds nothing)", again, "s"),
+    ]
+
+
+def _lookup_ms(queries: list[Callable[[], object]]) -> tuple[float, float]:
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        query()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def bench_lookups(*, samples: int = 500) -> list[Figure]:
+    """Live-call lookups by phone, name prefix and contract number (ORM round trip, ms)."""
+    rng = random.Random(7)
+    count = Customer.objects.count()
+    if not count:
+        return []
+    ids = [rng.randint(1, count) for _ in range(samples)]
+    sample = list(
+        Customer.objects.filter(customer_no__in=[f"C{i:08d}" for i in ids]).values_list(
+            "phone", "name"
+        )
+    )
+    numbers = list(Contract.objects.order_by("?").values_list("number", flat=True)[:samples])
+    figures = []
+    for label, queries in [
+        ("lookup by phone", [lambda p=p: list(Customer.objects.filter(phone=p)) for p, _ in sample]),
+        (
+            "lookup by name prefix (first 20)",
+            [
+                lambda n=n: list(Customer.objects.filter(name__startswith=n[:2])[:20])
+                for _, n in sample
+            ],
+        ),
+        (
+            "lookup by contract number",
+            [lambda n=n: list(Contract.objects.filter(number=n)) for n in numbers],
+        ),
+    ]:
+        median, p95 = _lookup_ms(queries)
+        figures += [(f"{label}: median", median, "ms"), (f"{label}: p95", p95, "ms")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT * FROM retention_customer WHERE phone = %s", [sample[0][0]]
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    figures.append(("lookup by phone uses an index (1 = yes)", float("Index" in plan), ""))
+    return figures
+
+
+BENCHMARKS: list[Callable[..., list[Figure]]] = [bench_seed, bench_lookups]
