@@ -63,7 +63,10 @@ def bench_lookups(*, samples: int = 500) -> list[Figure]:
     numbers = list(Contract.objects.order_by("?").values_list("number", flat=True)[:samples])
     figures = []
     for label, queries in [
-        ("lookup by phone", [lambda p=p: list(Customer.objects.filter(phone=p)) for p, _ in sample]),
+        (
+            "lookup by phone",
+            [lambda p=p: list(Customer.objects.filter(phone=p)) for p, _ in sample],
+        ),
         (
             "lookup by name prefix (first 20)",
             [

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=100_000)
-        parser.add_argument("--report", default=str(settings.BASE_DIR / "docs" / "bench-report.txt"))
+        default_report = settings.BASE_DIR / "docs" / "bench-report.txt"
+        parser.add_argument("--report", default=str(default_report))
 
     def handle(self, *args, customers: int, report: str, **options):
         if customers < 1:
