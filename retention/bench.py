@@ -82,9 +82,7 @@ def bench_lookups(*, samples: int = 500) -> list[Figure]:
         median, p95 = _lookup_ms(queries)
         figures += [(f"{label}: median", median, "ms"), (f"{label}: p95", p95, "ms")]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN SELECT * FROM retention_customer WHERE phone = %s", [sample[0][0]]
-        )
+        cursor.execute("EXPLAIN SELECT * FROM retention_customer WHERE phone = %s", [sample[0][0]])
         plan = " ".join(row[0] for row in cursor.fetchall())
     figures.append(("lookup by phone uses an index (1 = yes)", float("Index" in plan), ""))
     return figures
