@@ -42,3 +42,7 @@ messages: $(STAMP) ## Extract and compile translations (needs gettext; no server
 
 clean: ## Remove the virtualenv, embedded data and collected static files
 	rm -rf $(VENV) .data staticfiles test-artifacts
+
+diagrams: $(STAMP) ## Render the state machines to docs/*.svg (needs Graphviz's dot)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/cancellation.svg retention.CancellationRequest
+	@rm -f docs/cancellation

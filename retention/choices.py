@@ -49,3 +49,78 @@ class AmendmentKind(TextChoices):
     TERM_CHANGE = "term_change", _("Term change")
     RELOCATION = "relocation", _("Relocation")
     PAUSE = "pause", _("Pause")
+    DISCOUNT = "discount", _("Discount")
+    FREE_MONTHS = "free_months", _("Free months")
+    BENEFIT = "benefit", _("Benefit (no change to fee or term)")
+
+
+class ReasonCategory(TextChoices):
+    """The top of the reason taxonomy; each category is a branch of the logic tree."""
+
+    DISSATISFACTION = "dissatisfaction", _("Dissatisfaction")
+    FINANCIAL = "financial", _("Financial burden")
+    CONTRACT_CHANGE = "contract_change", _("Contract change")
+    COMPETITOR = "competitor", _("Competitor")
+    UNAVOIDABLE = "unavoidable", _("Unavoidable")
+
+
+class OfferKind(TextChoices):
+    DISCOUNT_PERCENT = "discount_percent", _("Discount (%)")
+    FEE_ADJUSTMENT = "fee_adjustment", _("Fee adjustment")
+    FREE_MONTHS = "free_months", _("Free months")
+    PRODUCT_CHANGE = "product_change", _("Product change / downgrade")
+    CONTRACT_CHANGE = "contract_change", _("Contract change")
+    PAUSE = "pause", _("Pause")
+    SERVICE_IMPROVEMENT = "service_improvement", _("Service improvement")
+    COMPETITOR_MATCH = "competitor_match", _("Competitor-match benefit")
+    GIFT = "gift", _("Gift / compensation")
+
+
+class RequestState(TextChoices):
+    OPENED = "opened", _("Identifying the reason")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    FINANCIAL_BURDEN = "financial_burden", _("Financial burden")
+    CONTRACT_CHANGE = "contract_change", _("Contract change")
+    COMPETITOR = "competitor", _("Competitor")
+    OFFER_PRESENTED = "offer_presented", _("Offer presented")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    CANCELLING = "cancelling", _("Cancelling")
+    CALLBACK_SCHEDULED = "callback_scheduled", _("Callback scheduled")
+    RETAINED = "retained", _("Retained")
+    CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PresentationAnswer(TextChoices):
+    PENDING = "pending", _("Waiting for the customer")
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for a supervisor")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    APPROVAL_DENIED = "approval_denied", _("Denied by a supervisor")
+    APPROVAL_WITHDRAWN = "approval_withdrawn", _("Approval request withdrawn")
+    ABANDONED = "abandoned", _("Left unanswered")
+
+
+class CallTaskKind(TextChoices):
+    SAVE_FOLLOW_UP = "save_follow_up", _("Save follow-up")
+    CALLBACK = "callback", _("Callback")
+    CLAIM_INTERIM = "claim_interim", _("Claim interim contact")
+    AFTER_SERVICE = "after_service", _("After-service greeting")
+    WIN_BACK = "win_back", _("Win-back")
+    CARE_CHECK_IN = "care_check_in", _("Intensive-care check-in")
+    CARE_REVIEW = "care_review", _("Intensive-care review")
+    SURVEY = "survey", _("Survey call")
+
+
+class CallQueue(TextChoices):
+    AGENTS = "agents", _("Agents")
+    SPECIALISTS = "specialists", _("Retention specialists")
+    SUPERVISORS = "supervisors", _("Supervisors and executives")
+
+
+class CallTaskStatus(TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DUE = "due", _("Due")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -304,6 +304,8 @@ CONTRACT_COLUMNS = (
     "status",
     "cancelled_on",
     "updated_at",
+    "discount_percent",
+    "free_months_remaining",
 )
 _REGIONS = list(REGION_CITIES)
 _TIERS = [ValueTier.VIP.value, ValueTier.GOLD.value, ValueTier.STANDARD.value]
@@ -379,6 +381,8 @@ def _contract_rows(i: int, products: list[Product], today: date) -> tuple[list[l
                 status,
                 cancelled_on,
                 now,
+                0,
+                0,
             ]
         )
     return rows, revenue
@@ -405,6 +409,7 @@ def demo_seed(*, customers: int, today: date) -> SeedResult:
     with transaction.atomic():
         demo_users_ensure()
         products = list(demo_products_ensure().values())
+        demo_offers_ensure()
     for first in range(1, customers + 1, BATCH):
         last = min(first + BATCH, customers + 1) - 1
         with transaction.atomic():
@@ -435,3 +440,184 @@ def demo_seed(*, customers: int, today: date) -> SeedResult:
             result.customers_created += len(missing)
             result.contracts_created += len(contract_rows)
     return result
+
+
+# code, kind, value, duration, categories, ko name, en name, ko script, en script,
+# fixed cost, agent limit, extra fields
+DEMO_OFFERS = [
+    (
+        "FIN-FEE-3000",
+        "fee_adjustment",
+        3000,
+        None,
+        ["financial"],
+        "월 3,000원 요금 조정",
+        "KRW 3,000 off the monthly fee",
+        "부담을 덜어 드릴 수 있도록 남은 기간 동안 매달 3,000원을 낮춰 드릴 수 있습니다.",
+        "To ease the burden, we can take KRW 3,000 off every month for the rest of the term.",
+        0,
+        150_000,
+        {"min_tenure_months": 6},
+    ),
+    (
+        "FIN-DOWNGRADE",
+        "product_change",
+        0,
+        None,
+        ["financial", "dissatisfaction"],
+        "알뜰 모델로 변경",
+        "Switch to a lower-priced model",
+        "같은 관리 서비스는 그대로 받으시면서 월 렌탈료가 더 낮은 모델로 바꾸실 수 있습니다.",
+        "You can keep the same care service on a model with a lower monthly fee.",
+        30_000,
+        None,
+        {},
+    ),
+    (
+        "FIN-FREE-1",
+        "free_months",
+        1,
+        None,
+        ["financial"],
+        "1개월 렌탈료 면제",
+        "One month free",
+        "이번 달 렌탈료를 면제해 드리고, 계약은 그대로 이어가실 수 있습니다.",
+        "We can waive this month's fee and keep your contract as it is.",
+        0,
+        40_000,
+        {},
+    ),
+    (
+        "DIS-VISIT",
+        "service_improvement",
+        30_000,
+        None,
+        ["dissatisfaction"],
+        "전문 기사 무상 점검",
+        "Free visit by a senior technician",
+        "불편을 겪으셨던 부분을 전문 기사가 직접 방문해 무상으로 점검해 드리겠습니다.",
+        "A senior technician will visit and check what went wrong, free of charge.",
+        25_000,
+        None,
+        {},
+    ),
+    (
+        "DIS-FILTER",
+        "service_improvement",
+        20_000,
+        None,
+        ["dissatisfaction"],
+        "필터 무상 교체",
+        "Free filter replacement",
+        "필터를 지금 바로 무상으로 교체해 드려 처음 성능을 되찾게 해 드리겠습니다.",
+        "We will replace the filters now, free, to bring back the original performance.",
+        15_000,
+        None,
+        {"product_categories": ["water_purifier", "air_purifier"]},
+    ),
+    (
+        "DIS-DISC-10",
+        "discount_percent",
+        10,
+        6,
+        ["dissatisfaction"],
+        "6개월간 10% 할인",
+        "10% off for 6 months",
+        "불편을 드린 만큼 앞으로 6개월 동안 렌탈료를 10% 할인해 드리겠습니다.",
+        "For the trouble you had, we will take 10% off your fee for the next 6 months.",
+        0,
+        30_000,
+        {},
+    ),
+    (
+        "CHG-RELOCATE",
+        "contract_change",
+        0,
+        None,
+        ["contract_change"],
+        "이전 설치 무료",
+        "Free relocation and reinstallation",
+        "이사하시는 곳으로 제품을 무료로 옮겨 다시 설치해 드립니다.",
+        "We will move the product to your new home and reinstall it free of charge.",
+        50_000,
+        None,
+        {},
+    ),
+    (
+        "CHG-PAUSE-3",
+        "pause",
+        3,
+        None,
+        ["contract_change", "financial"],
+        "최대 3개월 일시 중지",
+        "Pause for up to 3 months",
+        "장기간 집을 비우시는 동안 최대 3개월까지 렌탈을 일시 중지하실 수 있습니다.",
+        "While you are away you can pause the rental for up to 3 months.",
+        5_000,
+        None,
+        {},
+    ),
+    (
+        "CMP-MATCH",
+        "competitor_match",
+        100_000,
+        None,
+        ["competitor"],
+        "타사 조건 맞춤 혜택",
+        "Match the competitor's benefit",
+        "타사에서 제안받으신 혜택만큼 저희도 맞춰 드리고, 그동안의 관리 이력은 그대로 유지됩니다.",
+        "We will match the benefit you were offered, and keep your full care history with us.",
+        80_000,
+        50_000,
+        {},
+    ),
+    (
+        "CMP-DISC-20",
+        "discount_percent",
+        20,
+        12,
+        ["competitor"],
+        "12개월간 20% 할인 (우수 고객)",
+        "20% off for 12 months (valued customers)",
+        "오래 함께해 주신 고객님께 12개월 동안 20% 할인을 드릴 수 있습니다.",
+        "As a long-standing customer you can have 20% off for 12 months.",
+        0,
+        100_000,
+        {"value_tiers": ["vip", "gold"]},
+    ),
+]
+
+
+def demo_offers_ensure() -> None:
+    from retention.models import Offer
+
+    for (
+        code,
+        kind,
+        value,
+        duration,
+        categories,
+        name_ko,
+        name_en,
+        script_ko,
+        script_en,
+        fixed_cost,
+        agent_limit,
+        extra,
+    ) in DEMO_OFFERS:
+        Offer.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "value": value,
+                "duration_months": duration,
+                "reason_categories": categories,
+                "name_ko": name_ko,
+                "name_en": name_en,
+                "script_ko": script_ko,
+                "script_en": script_en,
+                "fixed_cost": fixed_cost,
+                "agent_limit": agent_limit,
+                **extra,
+            },
+        )

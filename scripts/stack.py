@@ -194,8 +194,11 @@ def command_run() -> int:
 
 
 def command_test(args: list[str]) -> int:
+    embedded = not os.environ.get("DATABASE_URL")
     with services() as env:
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        if embedded:
+            env.setdefault("TEST_DATABASE_NAME", f"test_retention_{os.getpid()}")
         code = _run([sys.executable, "-m", "pytest", *args], env)
     return code
 

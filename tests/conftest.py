@@ -3,6 +3,7 @@ import os
 import pytest
 
 from accounts.roles import Role, roles_sync
+from retention.taxonomy import reasons_seed
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
@@ -56,10 +57,11 @@ def client_as_catalog_admin(login, catalog_admin):
 
 @pytest.fixture(autouse=True)
 def _roles_after_flush(request):
-    """Transactional tests flush the database, data migrations included: put the roles back."""
+    """Transactional tests flush the database, data migrations included: put them back."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         from django.apps import apps
 
         roles_sync(apps)
+        reasons_seed(apps)

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from retention.choices import ContractStatus, ProductCategory, Region
-from retention.models import Contract, Customer, Product
+from retention.choices import ContractStatus, OfferKind, ProductCategory, ReasonCategory, Region
+from retention.models import CancellationRequest, Contract, Customer, Offer, Product, Reason
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -62,3 +62,46 @@ class ContractFactory(factory.django.DjangoModelFactory):
     term_months = 60
     monthly_fee = factory.SelfAttribute("product.monthly_fee")
     status = ContractStatus.ACTIVE
+
+
+class ReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reason
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"reason-{n}")
+    category = ReasonCategory.FINANCIAL
+    label_ko = factory.Sequence(lambda n: f"사유 {n}")
+    label_en = factory.Sequence(lambda n: f"Reason {n}")
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"OFFER-{n}")
+    name_ko = factory.Sequence(lambda n: f"혜택 {n}")
+    name_en = factory.Sequence(lambda n: f"Offer {n}")
+    script_ko = "고객님께 이 혜택을 안내해 드립니다."
+    script_en = "Tell the customer about this offer."
+    kind = OfferKind.SERVICE_IMPROVEMENT
+    value = 20000
+    fixed_cost = 10000
+    reason_categories = factory.LazyFunction(lambda: [ReasonCategory.FINANCIAL])
+
+    @factory.post_generation
+    def reasons(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.reasons.set(extracted)
+
+
+class CancellationRequestFactory(factory.django.DjangoModelFactory):
+    """A request in `opened`. Move it on with the services (the state is protected)."""
+
+    class Meta:
+        model = CancellationRequest
+
+    contract = factory.SubFactory(ContractFactory)
+    customer = factory.SelfAttribute("contract.customer")
+    agent = factory.SubFactory(UserFactory)

@@ -29,8 +29,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
+    "django_fsm",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -163,6 +165,13 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 10
 BEAT_HEARTBEAT_KEY = "health:beat-heartbeat"
 BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.int("BEAT_HEARTBEAT_MAX_AGE_SECONDS", default=60)
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
+
+# The cancellation logic tree.
+RETENTION_MAX_OFFERS_PER_REQUEST = env.int("RETENTION_MAX_OFFERS_PER_REQUEST", default=3)
+RETENTION_APPROVAL_TIMEOUT_SECONDS = env.int("RETENTION_APPROVAL_TIMEOUT_SECONDS", default=120)
+RETENTION_SAVE_FOLLOW_UP_DAYS = env.int("RETENTION_SAVE_FOLLOW_UP_DAYS", default=7)
+RETENTION_SURVEY_CALL_DELAY_DAYS = env.int("RETENTION_SURVEY_CALL_DELAY_DAYS", default=1)
+RETENTION_FEE_ADJUSTMENT_INTERVAL_DAYS = 365
 
 LOGGING = {
     "version": 1,

@@ -8,3 +8,7 @@ SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="local-only-insecure-key-change-me-for-anything-real"
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+# Serve static files straight from the app folders, re-read on every request.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

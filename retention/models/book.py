@@ -4,6 +4,7 @@ Money is whole Korean won (KRW) in integer fields everywhere: the won has no min
 so there is nothing to round and no float ever touches an amount.
 """
 
+import calendar
 from datetime import date
 
 import pghistory
@@ -24,6 +25,13 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return max(months, 0)
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` plus whole months, on the same day or the month's last day if shorter."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @pghistory.track(pghistory.UpdateEvent())
@@ -113,6 +121,20 @@ class Product(models.Model):
     )
     installation_fee = models.PositiveIntegerField(_("installation fee (KRW)"), default=0)
     registration_fee = models.PositiveIntegerField(_("registration fee (KRW)"), default=0)
+    # What a retention offer may change (the guards of the financial and contract-change
+    # branches read these).
+    fee_adjustable = models.BooleanField(_("fee can be adjusted"), default=True)
+    fee_floor = models.PositiveIntegerField(
+        _("lowest adjusted fee (KRW)"),
+        default=0,
+        help_text=_("A fee adjustment may not take the monthly fee below this."),
+    )
+    fee_adjustment_min_tenure_months = models.PositiveSmallIntegerField(
+        _("months of use before a fee adjustment"), default=12
+    )
+    relocatable = models.BooleanField(_("can be relocated"), default=True)
+    term_extendable = models.BooleanField(_("term can be changed"), default=True)
+    max_pause_months = models.PositiveSmallIntegerField(_("longest pause (months)"), default=3)
     is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
@@ -162,6 +184,10 @@ class Contract(models.Model):
     )
     cancelled_on = models.DateField(_("cancellation effective"), null=True, blank=True)
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    fee_adjusted_on = models.DateField(_("fee last adjusted"), null=True, blank=True)
+    discount_percent = models.PositiveSmallIntegerField(_("discount (%)"), default=0)
+    discount_until = models.DateField(_("discount until"), null=True, blank=True)
+    free_months_remaining = models.PositiveSmallIntegerField(_("free months left"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -188,6 +214,9 @@ class Contract(models.Model):
                 condition=~Q(status="cancelled") | Q(cancelled_on__isnull=False),
                 name="contract_cancelled_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(discount_percent__lte=100), name="contract_discount_lte_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +227,11 @@ class Contract(models.Model):
 
     def remaining_months(self, as_of: date | None = None) -> int:
         return max(self.term_months - self.tenure_months(as_of), 0)
+
+    @property
+    def is_open(self) -> bool:
+        """Still a contract a customer can ask to cancel."""
+        return self.status in (ContractStatus.ACTIVE, ContractStatus.SUSPENDED)
 
 
 @pghistory.track(pghistory.InsertEvent())
@@ -221,6 +255,18 @@ class ContractAmendment(models.Model):
     new_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
     new_address = models.CharField(_("new address"), max_length=200, blank=True)
     pause_until = models.DateField(_("paused until"), null=True, blank=True)
+    discount_percent = models.PositiveSmallIntegerField(_("discount (%)"), null=True, blank=True)
+    discount_until = models.DateField(_("discount until"), null=True, blank=True)
+    free_months = models.PositiveSmallIntegerField(_("free months"), null=True, blank=True)
+    presentation = models.ForeignKey(
+        "retention.OfferPresentation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("from offer"),
+        help_text=_("The accepted retention offer this amendment carries out."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,6 +306,25 @@ class ContractAmendment(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=AmendmentKind.PAUSE) | Q(pause_until__isnull=False),
                 name="amendment_pause_has_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AmendmentKind.DISCOUNT)
+                | (
+                    Q(discount_percent__gte=1)
+                    & Q(discount_percent__lte=100)
+                    & Q(discount_until__isnull=False)
+                ),
+                name="amendment_discount_has_terms",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AmendmentKind.FREE_MONTHS) | Q(free_months__gte=1),
+                name="amendment_free_months_has_months",
+            ),
+            # An accepted offer amends the contract once, however often "accept" arrives.
+            models.UniqueConstraint(
+                fields=["presentation"],
+                condition=Q(presentation__isnull=False),
+                name="amendment_once_per_presentation",
             ),
         ]
 

@@ -1,0 +1,26 @@
+from retention.models.book import (
+    Contract,
+    ContractAmendment,
+    Customer,
+    Product,
+    add_months,
+    months_between,
+)
+from retention.models.calls import CallTask
+from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
+from retention.models.catalog import Offer, Reason
+
+__all__ = [
+    "AuditEntry",
+    "CallTask",
+    "CancellationRequest",
+    "Contract",
+    "ContractAmendment",
+    "Customer",
+    "Offer",
+    "OfferPresentation",
+    "Product",
+    "Reason",
+    "add_months",
+    "months_between",
+]

@@ -1,0 +1,174 @@
+"""The reason taxonomy and the offer catalog: what an agent may say and give."""
+
+import pghistory
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from retention.choices import OfferKind, ProductCategory, ReasonCategory, ValueTier
+
+
+def _in_korean() -> bool:
+    return (get_language() or "ko").startswith("ko")
+
+
+@pghistory.track()
+class Reason(models.Model):
+    """A sub-reason under one of the five categories (the categories drive the branches)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=ReasonCategory.choices)
+    label_ko = models.CharField(_("label (Korean)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("cancellation reason")
+        verbose_name_plural = _("cancellation reasons")
+        ordering = ["category", "sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_ko if _in_korean() else self.label_en
+
+
+@pghistory.track()
+class Offer(models.Model):
+    """A retention offer. `value` means, by kind:
+
+    discount %: the percentage (1-100), for `duration_months` (empty: the rest of the term);
+    fee adjustment: KRW off the monthly fee; free months / pause: a number of months;
+    product change: unused (the target product, or the cheapest lower-priced alternative);
+    contract change: unused (`new_term_months` changes the term; empty means relocation);
+    service improvement, competitor match, gift: the benefit's value in KRW to the customer.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    script_ko = models.TextField(_("agent script (Korean)"))
+    script_en = models.TextField(_("agent script (English)"))
+    kind = models.CharField(_("type"), max_length=24, choices=OfferKind.choices)
+    value = models.PositiveIntegerField(_("value"), default=0)
+    duration_months = models.PositiveSmallIntegerField(
+        _("applies for (months)"), null=True, blank=True
+    )
+    target_product = models.ForeignKey(
+        "retention.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target product"),
+    )
+    new_term_months = models.PositiveSmallIntegerField(
+        _("new term (months)"), null=True, blank=True
+    )
+    reason_categories = ArrayField(
+        models.CharField(max_length=20, choices=ReasonCategory.choices),
+        verbose_name=_("answers reason categories"),
+        default=list,
+    )
+    reasons = models.ManyToManyField(
+        Reason,
+        blank=True,
+        verbose_name=_("only these sub-reasons"),
+        help_text=_("Leave empty to answer every sub-reason of the categories."),
+    )
+    min_tenure_months = models.PositiveSmallIntegerField(_("minimum tenure (months)"), default=0)
+    max_tenure_months = models.PositiveSmallIntegerField(
+        _("maximum tenure (months)"), null=True, blank=True
+    )
+    product_categories = ArrayField(
+        models.CharField(max_length=20, choices=ProductCategory.choices),
+        verbose_name=_("product categories"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every category."),
+    )
+    value_tiers = ArrayField(
+        models.CharField(max_length=10, choices=ValueTier.choices),
+        verbose_name=_("value tiers"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every tier."),
+    )
+    max_uses_per_year = models.PositiveSmallIntegerField(
+        _("max uses per customer in 12 months"), null=True, blank=True
+    )
+    active_from = models.DateTimeField(_("active from"), null=True, blank=True)
+    active_until = models.DateTimeField(_("active until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Off: retired."))
+    fixed_cost = models.PositiveIntegerField(
+        _("cost to the company (KRW)"),
+        default=0,
+        help_text=_("What giving it costs, beyond any revenue given up (gift, visit, ...)."),
+    )
+    agent_limit = models.PositiveIntegerField(
+        _("agent authority (KRW)"),
+        null=True,
+        blank=True,
+        help_text=_("A supervisor must approve when the offer costs more. Empty: never."),
+    )
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=OfferKind.DISCOUNT_PERCENT) | Q(value__gte=1, value__lte=100),
+                name="offer_discount_percent_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gt=F("active_from")),
+                name="offer_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_tenure_months__isnull=True)
+                | Q(max_tenure_months__gte=F("min_tenure_months")),
+                name="offer_tenure_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason_categories=[]), name="offer_answers_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_ko if _in_korean() else self.name_en
+
+    @property
+    def script(self) -> str:
+        return self.script_ko if _in_korean() else self.script_en
+
+    def clean(self):
+        errors = {}
+        if self.kind == OfferKind.DISCOUNT_PERCENT and not 1 <= self.value <= 100:
+            errors["value"] = _("A discount is a percentage from 1 to 100.")
+        if self.kind in (OfferKind.FEE_ADJUSTMENT, OfferKind.FREE_MONTHS, OfferKind.PAUSE) and (
+            self.value < 1
+        ):
+            errors["value"] = _("This type of offer needs a value of at least 1.")
+        if self.active_from and self.active_until and self.active_until <= self.active_from:
+            errors["active_until"] = _("The offer must end after it starts.")
+        if self.max_tenure_months is not None and self.max_tenure_months < self.min_tenure_months:
+            errors["max_tenure_months"] = _("The maximum tenure is below the minimum.")
+        if not self.reason_categories:
+            errors["reason_categories"] = _("Choose at least one reason category it answers.")
+        if ReasonCategory.UNAVOIDABLE in (self.reason_categories or []):
+            errors["reason_categories"] = _("Unavoidable reasons get no offers.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,307 @@
+"""The offer engine: which offers this request may get, what each is worth, in which order.
+
+`offer_evaluate` is pure (everything it needs is passed in) so it can be tested directly and
+explains every refusal. `offers_for_request` loads what the evaluation needs in a fixed
+number of queries, whatever the size of the catalog or the history.
+
+Money, in whole KRW over the contract's remaining term (the horizon, at least one month):
+- cost = revenue given up by the offer + its fixed cost to the company;
+- net value = the fees kept if the customer stays, minus the cost.
+Offers are ranked by net value, then by how often they saved customers with the same
+sub-reason (accepted / answered), best first.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from retention.choices import ContractStatus, OfferKind, PresentationAnswer
+from retention.models import (
+    CancellationRequest,
+    Contract,
+    Offer,
+    OfferPresentation,
+    Product,
+    months_between,
+)
+from retention.models.cancellation import BRANCHES
+
+
+@dataclass
+class OfferEvaluation:
+    offer: Offer
+    eligible: bool
+    why_not: list[str] = field(default_factory=list)
+    monthly_fee_before: int = 0
+    monthly_fee_after: int = 0
+    cost: int = 0
+    retained_revenue: int = 0
+    net_value: int = 0
+    needs_approval: bool = False
+    acceptance_rate: float | None = None
+    terms: dict = field(default_factory=dict)
+
+
+@dataclass
+class OfferContext:
+    """What the engine knows about the request, loaded once per request."""
+
+    contract: Contract
+    product: Product
+    value_tier: str
+    reason_id: int | None
+    reason_category: str | None
+    today: date
+    now: datetime
+    cheapest_alternative: Product | None = None
+    uses_last_year: dict[int, int] = field(default_factory=dict)  # offer id -> accepted count
+    presented_in_request: set[int] = field(default_factory=set)  # offer ids
+    acceptance: dict[int, float] = field(default_factory=dict)  # offer id -> rate
+
+
+def _fee_adjustment_blockers(ctx: OfferContext, amount: int) -> list[str]:
+    """The financial branch's guard: may this contract's fee be lowered by `amount`?"""
+    product, contract = ctx.product, ctx.contract
+    why = []
+    if not product.fee_adjustable:
+        why.append(_("This product's fee cannot be adjusted."))
+    tenure = months_between(contract.start_date, ctx.today)
+    if tenure < product.fee_adjustment_min_tenure_months:
+        why.append(
+            _("A fee adjustment needs %(months)d months of use (now %(tenure)d).")
+            % {"months": product.fee_adjustment_min_tenure_months, "tenure": tenure}
+        )
+    interval = timedelta(days=settings.RETENTION_FEE_ADJUSTMENT_INTERVAL_DAYS)
+    if contract.fee_adjusted_on and contract.fee_adjusted_on > ctx.today - interval:
+        why.append(_("The fee was already adjusted in the last 12 months."))
+    if contract.monthly_fee - amount < product.fee_floor:
+        why.append(_("No lower fee exists: the fee would fall below the product's floor."))
+    return why
+
+
+def fee_adjustment_allowed(ctx: OfferContext, amount: int = 1) -> bool:
+    return not _fee_adjustment_blockers(ctx, amount)
+
+
+def _eligibility(offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> list[str]:
+    why = []
+    contract, product = ctx.contract, ctx.product
+    if not offer.is_active:
+        why.append(_("The offer is retired."))
+    if offer.active_from and ctx.now < offer.active_from:
+        why.append(_("The offer is not active yet."))
+    if offer.active_until and ctx.now >= offer.active_until:
+        why.append(_("The offer has expired."))
+    if ctx.reason_category is None or ctx.reason_category not in offer.reason_categories:
+        why.append(_("It does not answer this reason category."))
+    elif reason_ids and ctx.reason_id not in reason_ids:
+        why.append(_("It answers other sub-reasons only."))
+    tenure = months_between(contract.start_date, ctx.today)
+    if tenure < offer.min_tenure_months:
+        why.append(
+            _("It needs %(months)d months of tenure (now %(tenure)d).")
+            % {"months": offer.min_tenure_months, "tenure": tenure}
+        )
+    if offer.max_tenure_months is not None and tenure > offer.max_tenure_months:
+        why.append(
+            _("It is for customers with at most %(months)d months of tenure.")
+            % {"months": offer.max_tenure_months}
+        )
+    if offer.product_categories and product.category not in offer.product_categories:
+        why.append(_("It is not for this product category."))
+    if offer.value_tiers and ctx.value_tier not in offer.value_tiers:
+        why.append(_("It is not for this customer's value tier."))
+    used = ctx.uses_last_year.get(offer.pk, 0)
+    if offer.max_uses_per_year is not None and used >= offer.max_uses_per_year:
+        why.append(
+            _("The customer already had it %(count)d time(s) in the last 12 months.")
+            % {"count": used}
+        )
+    if offer.pk in ctx.presented_in_request:
+        why.append(_("It was already presented in this call."))
+    if contract.status not in (ContractStatus.ACTIVE, ContractStatus.SUSPENDED):
+        why.append(_("The contract is no longer active."))
+    why.extend(_kind_blockers(offer, ctx))
+    return why
+
+
+def _kind_blockers(offer: Offer, ctx: OfferContext) -> list[str]:
+    contract, product = ctx.contract, ctx.product
+    if offer.kind == OfferKind.FEE_ADJUSTMENT:
+        return _fee_adjustment_blockers(ctx, offer.value)
+    discount_running = contract.discount_until and contract.discount_until > ctx.today
+    if offer.kind == OfferKind.DISCOUNT_PERCENT and discount_running:
+        return [_("The contract already has a discount running.")]
+    if offer.kind == OfferKind.PRODUCT_CHANGE:
+        target = _product_change_target(offer, ctx)
+        if target is None:
+            return [_("No lower-priced product exists for this product.")]
+    if offer.kind == OfferKind.CONTRACT_CHANGE:
+        if offer.new_term_months is not None:
+            if not product.term_extendable:
+                return [_("This product's term cannot be changed.")]
+            if offer.new_term_months <= months_between(contract.start_date, ctx.today):
+                return [_("The new term would already be over.")]
+        elif not product.relocatable:
+            return [_("This product cannot be relocated.")]
+    if offer.kind == OfferKind.PAUSE:
+        if offer.value > product.max_pause_months:
+            return [
+                _("This product can be paused for at most %(months)d months.")
+                % {"months": product.max_pause_months}
+            ]
+        if contract.paused_until and contract.paused_until > ctx.today:
+            return [_("The contract is already paused.")]
+    return []
+
+
+def _product_change_target(offer: Offer, ctx: OfferContext) -> Product | None:
+    target = offer.target_product or ctx.cheapest_alternative
+    if target is None or not target.is_active or target.pk == ctx.product.pk:
+        return None
+    if target.monthly_fee >= ctx.contract.monthly_fee:
+        return None
+    return target
+
+
+def offer_evaluate(*, offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> OfferEvaluation:
+    """Eligibility (with every reason it fails), cost, net value and approval need."""
+    contract = ctx.contract
+    fee = contract.monthly_fee
+    used = months_between(contract.start_date, ctx.today)
+    horizon = max(contract.term_months - used, 1)
+    fee_after, forgone, kept_months, terms = fee, 0, horizon, {}
+    if offer.kind == OfferKind.DISCOUNT_PERCENT:
+        months = min(offer.duration_months or horizon, horizon)
+        monthly_off = fee * offer.value // 100
+        fee_after, forgone = fee - monthly_off, monthly_off * months
+        terms = {"discount_percent": offer.value, "months": months}
+    elif offer.kind == OfferKind.FEE_ADJUSTMENT:
+        fee_after = max(fee - offer.value, 0)
+        forgone = (fee - fee_after) * horizon
+        terms = {"new_monthly_fee": fee_after}
+    elif offer.kind == OfferKind.FREE_MONTHS:
+        forgone = fee * min(offer.value, horizon)
+        terms = {"free_months": offer.value}
+    elif offer.kind == OfferKind.PRODUCT_CHANGE:
+        target = _product_change_target(offer, ctx)
+        if target is not None:
+            fee_after = target.monthly_fee
+            forgone = (fee - fee_after) * horizon
+            terms = {"new_product_id": target.pk, "new_product_code": target.code}
+    elif offer.kind == OfferKind.CONTRACT_CHANGE:
+        if offer.new_term_months is not None:
+            kept_months = max(offer.new_term_months - used, 1)
+            terms = {"new_term_months": offer.new_term_months}
+        else:
+            terms = {"relocation": True}
+    elif offer.kind == OfferKind.PAUSE:
+        terms = {"pause_months": offer.value}
+    else:
+        terms = {"benefit_value": offer.value}
+    cost = forgone + offer.fixed_cost
+    why_not = _eligibility(offer, ctx, reason_ids)
+    return OfferEvaluation(
+        offer=offer,
+        eligible=not why_not,
+        why_not=why_not,
+        monthly_fee_before=fee,
+        monthly_fee_after=fee_after,
+        cost=cost,
+        retained_revenue=fee * kept_months - forgone,
+        net_value=fee * kept_months - cost,
+        needs_approval=offer.agent_limit is not None and cost > offer.agent_limit,
+        acceptance_rate=ctx.acceptance.get(offer.pk),
+        terms=terms,
+    )
+
+
+def offer_context_load(*, request: CancellationRequest, now: datetime | None = None):
+    """Everything the engine needs about one request (4 queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    contract = request.contract
+    product = contract.product
+    cheapest = product.alternatives.filter(is_active=True).order_by("monthly_fee").first()
+    year_ago = now - timedelta(days=365)
+    uses = dict(
+        OfferPresentation.objects.filter(
+            request__customer_id=request.customer_id,
+            answer=PresentationAnswer.ACCEPTED,
+            answered_at__gte=year_ago,
+        )
+        .values_list("offer_id")
+        .annotate(n=Count("pk"))
+    )
+    presented = set(request.presentations.values_list("offer_id", flat=True))
+    acceptance = {}
+    if request.reason_id is not None:
+        for offer_id, accepted, answered in (
+            OfferPresentation.objects.filter(
+                reason_id=request.reason_id,
+                answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
+            )
+            .values_list("offer_id")
+            .annotate(
+                accepted=Count("pk", filter=Q(answer=PresentationAnswer.ACCEPTED)),
+                answered=Count("pk"),
+            )
+        ):
+            acceptance[offer_id] = accepted / answered
+    return OfferContext(
+        contract=contract,
+        product=product,
+        value_tier=request.customer.value_tier,
+        reason_id=request.reason_id,
+        reason_category=request.reason.category if request.reason_id else None,
+        today=today,
+        now=now,
+        cheapest_alternative=cheapest,
+        uses_last_year=uses,
+        presented_in_request=presented,
+        acceptance=acceptance,
+    )
+
+
+def _ranked(evaluations: list[OfferEvaluation]) -> list[OfferEvaluation]:
+    return sorted(
+        evaluations,
+        key=lambda e: (-e.net_value, -(e.acceptance_rate or 0.0), e.offer.code),
+    )
+
+
+def offers_for_request(
+    *, request: CancellationRequest, include_ineligible: bool = False, now: datetime | None = None
+) -> list[OfferEvaluation]:
+    """Eligible offers for the request, best first (with `include_ineligible`, the rest
+    follow, each saying why it is not eligible). Only branch states get offers."""
+    if request.state not in BRANCHES and not include_ineligible:
+        return []
+    ctx = offer_context_load(request=request, now=now)
+    catalog = Offer.objects.select_related("target_product").prefetch_related("reasons")
+    if not include_ineligible:
+        catalog = catalog.filter(
+            is_active=True, reason_categories__contains=[ctx.reason_category or "-"]
+        )
+    evaluations = [
+        offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})
+        for offer in catalog
+    ]
+    eligible = _ranked([e for e in evaluations if e.eligible])
+    if not include_ineligible:
+        return eligible
+    rest = sorted((e for e in evaluations if not e.eligible), key=lambda e: e.offer.code)
+    return eligible + rest
+
+
+def offer_evaluate_for_request(
+    *, request: CancellationRequest, offer: Offer, now: datetime | None = None
+) -> OfferEvaluation:
+    ctx = offer_context_load(request=request, now=now)
+    return offer_evaluate(
+        offer=offer, ctx=ctx, reason_ids=set(offer.reasons.values_list("pk", flat=True))
+    )

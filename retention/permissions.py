@@ -1,0 +1,35 @@
+"""Who may do what to a cancellation request. Used as django-fsm transition permissions, so
+`get_available_user_state_transitions(user)` shows an agent exactly what they may do, and as
+rules object permissions for views."""
+
+import rules
+
+
+@rules.predicate
+def can_handle_request(user, request) -> bool:
+    """Agents act on the requests they handle; supervisors on any (to take over a call)."""
+    if user is None or not user.is_authenticated or request is None:
+        return False
+    if not user.has_perm("retention.handle_calls"):
+        return False
+    return request.agent_id == user.pk or user.has_perm("retention.approve_offers")
+
+
+@rules.predicate
+def can_decide_approval(user, request) -> bool:
+    """Supervisors decide approvals, never on a request they are handling themselves."""
+    if user is None or not user.is_authenticated or request is None:
+        return False
+    return user.has_perm("retention.approve_offers") and request.agent_id != user.pk
+
+
+rules.add_perm("retention.act_on_request", can_handle_request)
+rules.add_perm("retention.decide_approval", can_decide_approval)
+
+
+def transition_can_handle(instance, user) -> bool:
+    return can_handle_request(user, instance)
+
+
+def transition_can_decide(instance, user) -> bool:
+    return can_decide_approval(user, instance)

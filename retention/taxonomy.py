@@ -1,0 +1,34 @@
+"""The reason taxonomy every installation starts with (a data migration loads it; catalog
+admins edit it afterwards). Labels are our own words for what customers say on the phone."""
+
+REASONS = [
+    # code, category, Korean, English
+    ("product_quality", "dissatisfaction", "제품 품질·성능 불만", "Product quality or performance"),
+    ("product_breakdown", "dissatisfaction", "잦은 고장", "Frequent breakdowns"),
+    ("service_visits", "dissatisfaction", "방문 관리 서비스 불만", "Care visits fall short"),
+    ("staff_conduct", "dissatisfaction", "상담원·기사 응대 불만", "Staff or technician conduct"),
+    ("price_value", "dissatisfaction", "가격 대비 가치 부족", "Not worth the price"),
+    ("income_drop", "financial", "소득 감소", "Lower income"),
+    ("household_budget", "financial", "생활비 절감", "Cutting household spending"),
+    ("fee_burden", "financial", "월 렌탈료 부담", "The monthly fee is a burden"),
+    ("relocation", "contract_change", "이사", "Moving house"),
+    ("term_change", "contract_change", "약정 기간 변경 희망", "Wants a different term"),
+    ("ownership_change", "contract_change", "명의 변경", "Change of account holder"),
+    ("long_absence", "contract_change", "장기 부재", "Away for a long time"),
+    ("competitor_cheaper", "competitor", "타사가 더 저렴함", "A competitor is cheaper"),
+    ("competitor_gift", "competitor", "타사 가입 사은품", "A competitor's sign-up gift"),
+    ("competitor_product", "competitor", "타사 제품이 더 좋음", "A competitor's product is better"),
+    ("emigration", "unavoidable", "해외 이주", "Emigrating"),
+    ("death", "unavoidable", "계약자 사망", "The customer has died"),
+    ("no_longer_needed", "unavoidable", "더 이상 필요 없음", "No longer needed"),
+]
+
+
+def reasons_seed(apps, schema_editor=None) -> None:
+    """Create the starting reasons that do not exist yet (never overwrites an admin's edit)."""
+    Reason = apps.get_model("retention", "Reason")
+    for order, (code, category, ko, en) in enumerate(REASONS):
+        Reason.objects.get_or_create(
+            code=code,
+            defaults={"category": category, "label_ko": ko, "label_en": en, "sort_order": order},
+        )
