@@ -34,3 +34,10 @@ def test_korean_placeholders_match_the_english():
     for entry in po:
         placeholders = sorted(re.findall(r"%\(\w+\)s", entry.msgid))
         assert sorted(re.findall(r"%\(\w+\)s", entry.msgstr)) == placeholders, entry.msgid
+
+
+def test_english_catalog_is_the_source_text():
+    """English needs no translation; a guessed (fuzzy) entry would show the wrong words."""
+    po = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    wrong = [e.msgid for e in po if not e.msgid_plural and e.msgstr != e.msgid]
+    assert wrong == []

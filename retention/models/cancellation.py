@@ -44,14 +44,13 @@ INSIST_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.AWAITING_APPROVAL]
 CALLBACK_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.CANCELLING]
 
 
-# Guards: read the instance, never write.
-def reason_recorded(request) -> bool:
-    return request.reason_id is not None
-
-
+# Guards: read the instance, never write. They describe the request's own state, so
+# `get_available_user_state_transitions` shows exactly the steps possible now; the agent's
+# input for a step (which reason, which offer, when to call back) is validated by the step's
+# service, which refuses bad input with a message.
 def competitor_recorded(request) -> bool:
     """The competitor branch needs to know who the customer is leaving for."""
-    if request.reason is None or request.reason.category != ReasonCategory.COMPETITOR:
+    if request.reason_id is None or request.reason.category != ReasonCategory.COMPETITOR:
         return True
     return bool(request.competitor_name.strip())
 
@@ -72,8 +71,8 @@ def quote_given(request) -> bool:
     return bool(request.quote) and request.effective_date is not None
 
 
-def callback_in_future(request) -> bool:
-    return request.callback_at is not None and request.callback_at > timezone.now()
+def callback_not_in_past(request) -> bool:
+    return request.callback_at is None or request.callback_at > timezone.now()
 
 
 @pghistory.track(pghistory.UpdateEvent())
@@ -165,7 +164,7 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.OPENED,
         target=RETURN_VALUE(*BRANCHES, S.CANCELLING),
-        conditions=[reason_recorded, competitor_recorded],
+        conditions=[competitor_recorded],
         permission=transition_can_handle,
     )
     def identify_reason(self):
@@ -264,7 +263,7 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CALLBACK_SOURCES,
         target=S.CALLBACK_SCHEDULED,
-        conditions=[callback_in_future],
+        conditions=[callback_not_in_past],
         permission=transition_can_handle,
     )
     def schedule_callback(self):

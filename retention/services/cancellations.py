@@ -40,10 +40,9 @@ from retention.models.cancellation import (
     OPEN_STATES,
     approval_timed_out,
     below_offer_cap,
-    callback_in_future,
+    callback_not_in_past,
     competitor_recorded,
     quote_given,
-    reason_recorded,
 )
 from retention.offer_engine import offer_evaluate_for_request
 from retention.permissions import can_handle_request
@@ -55,7 +54,6 @@ from retention.services.contracts import contract_apply_offer, contract_cancel
 
 def _condition_messages() -> dict[Callable, str]:
     return {
-        reason_recorded: _("Choose the customer's reason first."),
         competitor_recorded: _("Record which competitor the customer is leaving for."),
         below_offer_cap: _(
             "The limit of offers for this call is reached: show the customer the quote."
@@ -66,7 +64,7 @@ def _condition_messages() -> dict[Callable, str]:
         )
         % {"seconds": settings.RETENTION_APPROVAL_TIMEOUT_SECONDS},
         quote_given: _("Give the customer the quote before confirming."),
-        callback_in_future: _("The callback time must be in the future."),
+        callback_not_in_past: _("The callback time must be in the future."),
     }
 
 
