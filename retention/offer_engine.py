@@ -185,8 +185,9 @@ def offer_evaluate(*, offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> 
         forgone = (fee - fee_after) * horizon
         terms = {"new_monthly_fee": fee_after}
     elif offer.kind == OfferKind.FREE_MONTHS:
-        forgone = fee * min(offer.value, horizon)
-        terms = {"free_months": offer.value}
+        free = min(offer.value, horizon)
+        forgone = fee * free
+        terms = {"free_months": free}
     elif offer.kind == OfferKind.PRODUCT_CHANGE:
         target = _product_change_target(offer, ctx)
         if target is not None:
@@ -279,7 +280,8 @@ def offers_for_request(
 ) -> list[OfferEvaluation]:
     """Eligible offers for the request, best first (with `include_ineligible`, the rest
     follow, each saying why it is not eligible). Only branch states get offers."""
-    if request.state not in BRANCHES and not include_ineligible:
+    in_branch = request.state in BRANCHES
+    if not in_branch and not include_ineligible:
         return []
     ctx = offer_context_load(request=request, now=now)
     catalog = Offer.objects.select_related("target_product").prefetch_related("reasons")
@@ -291,6 +293,10 @@ def offers_for_request(
         offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})
         for offer in catalog
     ]
+    if not in_branch:
+        for evaluation in evaluations:
+            evaluation.eligible = False
+            evaluation.why_not.append(_("Offers are made in a branch, once the reason is known."))
     eligible = _ranked([e for e in evaluations if e.eligible])
     if not include_ineligible:
         return eligible

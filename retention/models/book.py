@@ -22,8 +22,9 @@ from retention.phones import phone_format, phone_mask
 def months_between(start: date, end: date) -> int:
     """Whole months from `start` to `end` (a month counts once its day is reached)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
+    end_is_month_end = end.day == calendar.monthrange(end.year, end.month)[1]
+    if end.day < start.day and not end_is_month_end:
+        months -= 1  # a start on the 31st is a month later on 30 April or 28 February
     return max(months, 0)
 
 

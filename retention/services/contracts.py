@@ -71,11 +71,14 @@ def contract_apply_offer(
         amendment.kind = AmendmentKind.RELOCATION
         amendment.new_address = new_address.strip()
     elif kind == OfferKind.PAUSE:
+        # No fees while paused; the term grows by the pause, so no revenue is given up.
         until = add_months(effective_date, terms["pause_months"])
         amendment.kind = AmendmentKind.PAUSE
         amendment.pause_until = until
-        contract.paused_until = until
-        changed = ["paused_until"]
+        amendment.old_term_months = contract.term_months
+        amendment.new_term_months = contract.term_months + terms["pause_months"]
+        contract.paused_until, contract.term_months = until, amendment.new_term_months
+        changed = ["paused_until", "term_months"]
     else:
         amendment.kind = AmendmentKind.BENEFIT
     amendment.save()
