@@ -12,6 +12,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="ko"
     )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        default="Asia/Seoul",
+        help_text=_("Dates and times are shown in this zone."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -1,7 +1,31 @@
-from django.db.models import Count, Q
+"""Reads for the screens: permission-aware, with a fixed number of queries per page."""
 
-from retention.choices import ContractStatus
-from retention.models import Contract, Customer
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from retention.choices import ContractStatus, RequestState
+from retention.models import (
+    AuditEntry,
+    CallTask,
+    CancellationRequest,
+    Contract,
+    Customer,
+    CustomerType,
+    OfferPresentation,
+    Reason,
+)
+from retention.models.cancellation import BRANCHES, OPEN_STATES
+from retention.phones import phone_normalize
+
+SEARCH_LIMIT = 20
+_PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
+_NUMBER_LIKE = re.compile(r"^[A-Za-z]{1,3}\d[\w-]*$")
 
 
 def home_summary() -> dict:
@@ -11,3 +35,225 @@ def home_summary() -> dict:
         cancelled=Count("pk", filter=Q(status=ContractStatus.CANCELLED)),
     )
     return {"customers": Customer.objects.count(), **contracts}
+
+
+@dataclass
+class SearchResult:
+    kind: str  # empty | phone | phone_incomplete | number | name
+    customers: list[Customer]
+
+
+def _with_open_contracts(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "contracts",
+            queryset=Contract.objects.filter(
+                status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED]
+            )
+            .select_related("product")
+            .order_by("start_date"),
+            to_attr="open_contracts",
+        )
+    )
+
+
+def customer_search(*, query: str) -> SearchResult:
+    """One search box for a ringing phone: a phone number in any format, a contract or
+    customer number, or the start of a name. Every branch is one indexed lookup."""
+    text = (query or "").strip()[:60]
+    if not text:
+        return SearchResult("empty", [])
+    if _PHONE_LIKE.match(text):
+        digits = phone_normalize(text)
+        if not re.fullmatch(r"0\d{8,10}", digits):
+            return SearchResult("phone_incomplete", [])
+        customers = Customer.objects.filter(Q(phone=digits) | Q(alt_phone=digits))
+        return SearchResult("phone", list(_with_open_contracts(customers)[:SEARCH_LIMIT]))
+    if _NUMBER_LIKE.match(text):
+        number = text.upper()
+        customers = Customer.objects.filter(
+            Q(customer_no=number)
+            | Q(pk__in=Contract.objects.filter(number=number).values("customer"))
+        )
+        found = list(_with_open_contracts(customers)[:SEARCH_LIMIT])
+        if found:
+            return SearchResult("number", found)
+    customers = Customer.objects.filter(name__startswith=text).order_by("name", "pk")
+    return SearchResult("name", list(_with_open_contracts(customers)[:SEARCH_LIMIT]))
+
+
+def customer_get_for_user(*, user, pk) -> Customer:
+    if not user.has_perm("retention.view_customer"):
+        raise PermissionDenied
+    try:
+        return Customer.objects.get(pk=int(pk))
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def customer_overview(*, customer: Customer) -> dict:
+    """Contracts, cancellation requests and calls for the customer view (4 queries)."""
+    contracts = list(customer.contracts.select_related("product").order_by("status", "-start_date"))
+    requests = list(
+        customer.cancellation_requests.select_related("contract", "reason", "agent").order_by(
+            "-opened_at"
+        )[:50]
+    )
+    calls = list(
+        CallTask.objects.filter(customer=customer)
+        .select_related("assignee")
+        .order_by("-due_at")[:50]
+    )
+    open_by_contract = {r.contract_id: r for r in requests if r.state in OPEN_STATES}
+    for contract in contracts:
+        contract.open_request = open_by_contract.get(contract.pk)
+    return {"contracts": contracts, "requests": requests, "calls": calls}
+
+
+def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRequest:
+    """The request, if this user may see it: its agent, or any supervisor."""
+    if not user.has_perm("retention.handle_calls"):
+        raise PermissionDenied
+    try:
+        request = CancellationRequest.objects.select_related(
+            "contract__product",
+            "customer",
+            "reason",
+            "agent",
+            "customer_type",
+            "current_presentation",
+        ).get(pk=int(pk))
+    except (CancellationRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if request.agent_id != user.pk and not user.has_perm("retention.approve_offers"):
+        raise PermissionDenied
+    return request
+
+
+@dataclass
+class RailStep:
+    label: str
+    detail: str = ""
+    status: str = "todo"  # done | current | todo | skipped
+
+
+def console_rail(
+    request: CancellationRequest, presentations: list[OfferPresentation]
+) -> list[RailStep]:
+    """Where the call is in the tree: the path taken, the current step highlighted."""
+    from django.utils.translation import gettext as _
+
+    state = request.state
+    steps = []
+    steps.append(
+        RailStep(
+            _("Reason"),
+            request.reason.label if request.reason_id else "",
+            "current" if state == RequestState.OPENED else "done",
+        )
+    )
+    branch_label = RequestState(request.branch).label if request.branch else ""
+    if request.reason_id and not request.branch:
+        branch_label = str(_("Unavoidable: no offers"))
+    steps.append(
+        RailStep(
+            _("Branch"),
+            str(branch_label),
+            "current" if state in BRANCHES else ("done" if request.reason_id else "todo"),
+        )
+    )
+    for presentation in presentations:
+        current = request.current_presentation_id == presentation.pk and state in (
+            RequestState.OFFER_PRESENTED,
+            RequestState.AWAITING_APPROVAL,
+        )
+        steps.append(
+            RailStep(
+                _("Offer %(n)d") % {"n": presentation.position},
+                f"{presentation.name} · {presentation.get_answer_display()}",
+                "current" if current else "done",
+            )
+        )
+    quoted = state == RequestState.CANCELLING or request.quote is not None
+    steps.append(
+        RailStep(
+            _("Quote"),
+            "",
+            "current" if state == RequestState.CANCELLING else ("done" if quoted else "todo"),
+        )
+    )
+    outcome = {
+        RequestState.RETAINED: _("Retained"),
+        RequestState.CANCELLED: _("Cancelled"),
+        RequestState.WITHDRAWN: _("Withdrawn"),
+        RequestState.CALLBACK_SCHEDULED: _("Callback scheduled"),
+    }.get(state)
+    steps.append(RailStep(_("Outcome"), str(outcome or ""), "current" if outcome else "todo"))
+    return steps
+
+
+def console_data(*, request: CancellationRequest, user) -> dict:
+    """Everything the console shows for one request, in a bounded number of queries."""
+    from retention.offer_engine import offers_for_request
+    from retention.scripts import step_script
+
+    presentations = list(request.presentations.order_by("position"))
+    actions = console_actions(request=request, user=user)
+    offers = offers_for_request(request=request) if "present_offer" in actions else []
+    history = list(
+        AuditEntry.objects.filter(
+            subject_type__app_label="retention",
+            subject_type__model="cancellationrequest",
+            subject_id=request.pk,
+        )
+        .select_related("user")
+        .order_by("at", "pk")
+    )
+    reasons = (
+        list(Reason.objects.filter(is_active=True).order_by("category", "sort_order"))
+        if "identify_reason" in actions
+        else []
+    )
+    return {
+        "req": request,
+        "rail": console_rail(request, presentations),
+        "presentations": presentations,
+        "actions": actions,
+        "offers": offers,
+        "script": step_script(request.state),
+        "history": history,
+        "reasons": reasons,
+        "customer_types": list(CustomerType.objects.filter(is_active=True)),
+        "pending": request.current_presentation
+        if request.state in (RequestState.OFFER_PRESENTED, RequestState.AWAITING_APPROVAL)
+        else None,
+        "now": timezone.now(),
+        "version": console_version(request=request, actions=actions),
+        "tenure": request.contract.tenure_months(),
+        "today_iso": timezone.localdate().isoformat(),
+        "pickup_default": (
+            (request.effective_date or timezone.localdate()) + timedelta(days=3)
+        ).isoformat(),
+    }
+
+
+def console_actions(*, request: CancellationRequest, user) -> set[str]:
+    """The steps this user may take now: exactly django-fsm's available transitions."""
+    return {t.name for t in request.get_available_user_state_transitions(user)}
+
+
+def console_version(*, request: CancellationRequest, actions: set[str]) -> str:
+    """Changes whenever what the console shows must change (state, or a step appearing,
+    such as withdrawing an approval request once the timeout passes)."""
+    return f"{request.state}|{','.join(sorted(actions))}"
+
+
+def approvals_pending(*, user) -> list[CancellationRequest]:
+    """Offers waiting for a supervisor, the longest wait first (2 queries)."""
+    if not user.has_perm("retention.approve_offers"):
+        raise PermissionDenied
+    return list(
+        CancellationRequest.objects.filter(state=RequestState.AWAITING_APPROVAL)
+        .select_related("customer", "contract__product", "agent", "current_presentation")
+        .order_by("current_presentation__approval_requested_at", "pk")[:100]
+    )

@@ -1,7 +1,28 @@
 from django.urls import path
 
-from retention import views
+from retention.views import approvals, console, desk
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", desk.home, name="home"),
+    path("desk/", desk.search, name="search"),
+    path("desk/lookup", desk.lookup, name="lookup"),
+    path("desk/customers/<int:pk>/", desk.customer, name="customer"),
+    path("desk/contracts/<int:contract_pk>/cancel", desk.cancellation_start, name="cancel_start"),
+    path("desk/requests/<int:pk>/", console.console, name="console"),
+    path("desk/requests/<int:pk>/poll", console.console_poll, name="console_poll"),
+    path("desk/requests/<int:pk>/notes", console.notes_save, name="console_notes"),
+    path("desk/requests/<int:pk>/act/<slug:name>", console.console_act, name="console_act"),
+    path("desk/approvals/", approvals.approvals, name="approvals"),
+    path(
+        "desk/approvals/<int:pk>/approve",
+        approvals.approval_decide,
+        {"decision": "approve"},
+        name="approval_approve",
+    ),
+    path(
+        "desk/approvals/<int:pk>/deny",
+        approvals.approval_decide,
+        {"decision": "deny"},
+        name="approval_deny",
+    ),
 ]

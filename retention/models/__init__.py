@@ -8,7 +8,7 @@ from retention.models.book import (
 )
 from retention.models.calls import CallTask
 from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
-from retention.models.catalog import Offer, Reason
+from retention.models.catalog import CustomerType, Offer, Reason
 
 __all__ = [
     "AuditEntry",
@@ -17,6 +17,7 @@ __all__ = [
     "Contract",
     "ContractAmendment",
     "Customer",
+    "CustomerType",
     "Offer",
     "OfferPresentation",
     "Product",

@@ -111,6 +111,14 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     competitor_name = models.CharField(_("competitor"), max_length=100, blank=True)
     competitor_offer = models.TextField(_("what the competitor offered"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    customer_type = models.ForeignKey(
+        "retention.CustomerType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer type"),
+    )
     current_presentation = models.ForeignKey(
         "retention.OfferPresentation",
         on_delete=models.SET_NULL,

@@ -172,3 +172,36 @@ class Offer(models.Model):
             errors["reason_categories"] = _("Unavoidable reasons get no offers.")
         if errors:
             raise ValidationError(errors)
+
+
+@pghistory.track()
+class CustomerType(models.Model):
+    """A type from the customer-type playbook (고객 유형별 응대 요령), with handling tips.
+
+    Agents tag a call with a type to see the tips beside the script; the tag is kept for
+    analysis. Shared by cancellation requests and claims.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    tips_ko = models.TextField(_("handling tips (Korean)"))
+    tips_en = models.TextField(_("handling tips (English)"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("customer type")
+        verbose_name_plural = _("customer-type playbook")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_ko if _in_korean() else self.name_en
+
+    @property
+    def tips(self) -> str:
+        return self.tips_ko if _in_korean() else self.tips_en

@@ -32,6 +32,7 @@ from retention.models import (
     CallTask,
     CancellationRequest,
     Contract,
+    CustomerType,
     Offer,
     OfferPresentation,
     Reason,
@@ -253,11 +254,11 @@ def offer_present(
     agent's authority waits for a supervisor while the customer holds."""
     with transaction.atomic():
         request = _lock(request_id, expected_state)
+        _refuse_unless_possible(request, "present_offer", user=user)
         try:
             offer = Offer.objects.select_related("target_product").get(pk=offer_id)
         except (Offer.DoesNotExist, ValueError, TypeError):
             raise ServiceError(_("That offer does not exist."), code="unknown_offer") from None
-        _refuse_unless_possible(request, "present_offer", user=user)
         evaluation = offer_evaluate_for_request(request=request, offer=offer)
         if not evaluation.eligible:
             raise ServiceError(
@@ -593,4 +594,33 @@ def cancellation_notes_save(*, request_id: int, user, notes: str) -> Cancellatio
             raise ServiceError(_("This request is closed; its notes are final."), code="closed")
         request.notes = notes
         request.save()
+    return request
+
+
+def cancellation_tag_customer_type(
+    *, request_id: int, user, customer_type_id: int | None
+) -> CancellationRequest:
+    """Tag the call with a playbook type (or clear it) so the agent sees its handling tips."""
+    with transaction.atomic():
+        request = _lock(request_id, None)
+        if not can_handle_request(user, request):
+            raise NotPermitted(_("You are not allowed to take that step on this request."))
+        customer_type = None
+        if customer_type_id is not None:
+            try:
+                customer_type = CustomerType.objects.get(pk=customer_type_id, is_active=True)
+            except CustomerType.DoesNotExist:
+                raise ServiceError(
+                    _("Choose a customer type from the list."), code="type"
+                ) from None
+        request.customer_type = customer_type
+        request.save()
+        audit_record(
+            subject=request,
+            action="tag_customer_type",
+            source=request.state,
+            target=request.state,
+            user=user,
+            data={"customer_type": customer_type.code if customer_type else None},
+        )
     return request

@@ -1,11 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from retention.health import health_check
-from retention.selectors import home_summary
 
 
 @require_GET
@@ -16,8 +14,3 @@ def healthz(request):
     failing = sorted(name for name, part in parts.items() if not part["ok"])
     body = {"status": "ok" if not failing else "fail", "failing": failing, "checks": parts}
     return JsonResponse(body, status=200 if not failing else 503)
-
-
-@require_GET
-def home(request):
-    return render(request, "retention/home.html", {"summary": home_summary()})

@@ -1,0 +1,51 @@
+"""Formatting for the desk: money in won for the agent's language, states as words."""
+
+from django import template
+from django.utils.translation import get_language
+
+from retention.choices import OfferKind, RequestState
+
+register = template.Library()
+
+
+@register.filter
+def krw(value) -> str:
+    """30000 → "30,000원" in Korean, "KRW 30,000" in English. Whole won, always."""
+    if value is None or value == "":
+        return ""
+    amount = int(value)
+    sign = "-" if amount < 0 else ""
+    digits = f"{abs(amount):,}"
+    if (get_language() or "ko").startswith("ko"):
+        return f"{sign}{digits}원"
+    return f"{sign}KRW {digits}"
+
+
+@register.filter
+def state_label(value) -> str:
+    try:
+        return str(RequestState(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def offer_kind_label(value) -> str:
+    try:
+        return str(OfferKind(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "-"
+    return f"{round(value * 100)}%"
+
+
+@register.filter
+def seconds_since(value, now) -> int:
+    if value is None or now is None:
+        return 0
+    return max(int((now - value).total_seconds()), 0)
