@@ -88,4 +88,62 @@ def bench_lookups(*, samples: int = 500) -> list[Figure]:
     return figures
 
 
-BENCHMARKS: list[Callable[..., list[Figure]]] = [bench_seed, bench_lookups]
+def bench_console(*, samples: int = 50) -> list[Figure]:
+    """Server time of the live-call screens at scale (Django test client, in-process)."""
+    from django.db import connection as conn
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from retention.models import Reason
+    from retention.services.cancellations import (
+        cancellation_identify_reason,
+        cancellation_open,
+        cancellation_withdraw,
+    )
+
+    agent = User.objects.get(username="agent")
+    contract = Contract.objects.filter(status="active", cancellation_requests=None).first()
+    request = cancellation_open(contract_id=contract.pk, user=agent)
+    cancellation_identify_reason(
+        request_id=request.pk, user=agent, reason_id=Reason.objects.get(code="fee_burden").pk
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    phone = contract.customer.phone
+    pages = [
+        ("console page (offers ranked)", reverse("console", args=[request.pk]), {}),
+        ("search by phone (htmx partial)", reverse("search"), {"q": phone}),
+        ("customer view", reverse("customer", args=[contract.customer_id]), {}),
+    ]
+    figures = []
+    for label, url, params in pages:
+        timings = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            client.get(url, params, HTTP_HX_REQUEST="true")
+            timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(conn) as queries:
+            client.get(url, params, HTTP_HX_REQUEST="true")
+        timings.sort()
+        figures += [
+            (f"{label}: median", statistics.median(timings), "ms"),
+            (f"{label}: queries", len(queries), ""),
+        ]
+    cancellation_withdraw(request_id=request.pk, user=agent)
+    return figures
+
+
+def explain_phone_lookup() -> str:
+    """EXPLAIN ANALYZE of the live-call phone lookup, for the report and the docs."""
+    phone = Customer.objects.values_list("phone", flat=True).order_by("pk").first() or ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN ANALYZE SELECT * FROM retention_customer WHERE phone = %s OR alt_phone = %s",
+            [phone, phone],
+        )
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+BENCHMARKS: list[Callable[..., list[Figure]]] = [bench_seed, bench_lookups, bench_console]

@@ -221,8 +221,11 @@ def offer_evaluate(*, offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> 
     )
 
 
-def offer_context_load(*, request: CancellationRequest, now: datetime | None = None):
-    """Everything the engine needs about one request (4 queries)."""
+def offer_context_load(
+    *, request: CancellationRequest, now: datetime | None = None, presented_ids=None
+):
+    """Everything the engine needs about one request (3 or 4 queries; pass the offers
+    already presented when the caller has them loaded)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     contract = request.contract
@@ -238,7 +241,11 @@ def offer_context_load(*, request: CancellationRequest, now: datetime | None = N
         .values_list("offer_id")
         .annotate(n=Count("pk"))
     )
-    presented = set(request.presentations.values_list("offer_id", flat=True))
+    presented = (
+        set(presented_ids)
+        if presented_ids is not None
+        else set(request.presentations.values_list("offer_id", flat=True))
+    )
     acceptance = {}
     if request.reason_id is not None:
         for offer_id, accepted, answered in (
@@ -276,14 +283,18 @@ def _ranked(evaluations: list[OfferEvaluation]) -> list[OfferEvaluation]:
 
 
 def offers_for_request(
-    *, request: CancellationRequest, include_ineligible: bool = False, now: datetime | None = None
+    *,
+    request: CancellationRequest,
+    include_ineligible: bool = False,
+    now: datetime | None = None,
+    presented_ids=None,
 ) -> list[OfferEvaluation]:
     """Eligible offers for the request, best first (with `include_ineligible`, the rest
     follow, each saying why it is not eligible). Only branch states get offers."""
     in_branch = request.state in BRANCHES
     if not in_branch and not include_ineligible:
         return []
-    ctx = offer_context_load(request=request, now=now)
+    ctx = offer_context_load(request=request, now=now, presented_ids=presented_ids)
     catalog = Offer.objects.select_related("target_product").prefetch_related("reasons")
     if not include_ineligible:
         catalog = catalog.filter(

@@ -199,7 +199,11 @@ def console_data(*, request: CancellationRequest, user) -> dict:
 
     presentations = list(request.presentations.order_by("position"))
     actions = console_actions(request=request, user=user)
-    offers = offers_for_request(request=request) if "present_offer" in actions else []
+    offers = (
+        offers_for_request(request=request, presented_ids=[p.offer_id for p in presentations])
+        if "present_offer" in actions
+        else []
+    )
     history = list(
         AuditEntry.objects.filter(
             subject_type__app_label="retention",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from retention.bench import bench_lookups, bench_seed
+from retention.bench import bench_console, bench_lookups, bench_seed, explain_phone_lookup
 
 
 class Command(BaseCommand):
@@ -25,11 +25,14 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
-        for figures in (bench_seed(customers=customers), bench_lookups()):
+        for figures in (bench_seed(customers=customers), bench_lookups(), bench_console()):
             for label, value, unit in figures:
                 line = f"{label:<48} {value:>12,.2f} {unit}"
                 lines.append(line)
                 self.stdout.write(line)
+        plan = explain_phone_lookup()
+        lines += ["", "phone lookup plan:", plan]
+        self.stdout.write("\nphone lookup plan:\n" + plan)
         Path(report).parent.mkdir(parents=True, exist_ok=True)
         Path(report).write_text("\n".join(lines) + "\n")
         self.stdout.write(self.style.SUCCESS(f"report written to {report}"))
