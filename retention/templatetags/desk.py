@@ -49,3 +49,31 @@ def seconds_since(value, now) -> int:
     if value is None or now is None:
         return 0
     return max(int((now - value).total_seconds()), 0)
+
+
+@register.filter
+def offer_value(offer) -> str:
+    """What the offer gives the customer, in words: "10% for 6 months", "1 month free"."""
+    from django.utils.translation import gettext as _
+
+    kind, value = offer.kind, offer.value
+    if kind == OfferKind.DISCOUNT_PERCENT:
+        if offer.duration_months:
+            return _("%(percent)d%% off for %(months)d months") % {
+                "percent": value,
+                "months": offer.duration_months,
+            }
+        return _("%(percent)d%% off") % {"percent": value}
+    if kind == OfferKind.FEE_ADJUSTMENT:
+        return _("%(amount)s off every month") % {"amount": krw(value)}
+    if kind == OfferKind.FREE_MONTHS:
+        return _("%(months)d month(s) free") % {"months": value}
+    if kind == OfferKind.PAUSE:
+        return _("pause for up to %(months)d months") % {"months": value}
+    if kind == OfferKind.PRODUCT_CHANGE:
+        return _("a lower-priced product")
+    if kind == OfferKind.CONTRACT_CHANGE:
+        if offer.new_term_months:
+            return _("term changed to %(months)d months") % {"months": offer.new_term_months}
+        return _("free relocation")
+    return _("worth %(amount)s") % {"amount": krw(value)}

@@ -59,6 +59,7 @@ def customer(request, pk):
 
 @require_POST
 def cancellation_start(request, contract_pk):
+    _require(request, "retention.handle_calls")
     try:
         opened = cancellation_open(contract_id=contract_pk, user=request.user)
     except RequestAlreadyOpen as already:

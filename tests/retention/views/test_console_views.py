@@ -322,3 +322,35 @@ def test_anonymous_posts_change_nothing(client, opened):
     response = _act(client, opened, "withdraw", htmx=False)
     assert response.status_code == 302
     assert _state(opened) == S.OPENED
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("catalog_admin", 403), (None, 302)],
+)
+def test_posts_per_role_change_nothing_when_not_allowed(
+    client, login, request, opened, who, expected
+):
+    if who:
+        login(request.getfixturevalue(who))
+    posts = [
+        (reverse("console_act", args=[opened.pk, "withdraw"]), {"expected_state": "opened"}),
+        (reverse("console_notes", args=[opened.pk]), {"notes": "sneaky"}),
+        (reverse("cancel_start", args=[opened.contract_id]), {}),
+        (reverse("approval_approve", args=[opened.pk]), {}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == expected, url
+    opened.refresh_from_db()
+    assert (opened.state, opened.notes) == (S.OPENED, "")
+
+
+def test_offer_cards_say_what_the_offer_gives(client_as_agent, walk):
+    from tests.factories import OfferFactory
+
+    OfferFactory(
+        kind="discount_percent", value=10, duration_months=6, reason_categories=["financial"]
+    )
+    request = walk("financial_burden")
+    body = client_as_agent.get(reverse("console", args=[request.pk])).content.decode()
+    assert "10% off for 6 months" in body
