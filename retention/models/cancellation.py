@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from retention.choices import OfferKind, PresentationAnswer, ReasonCategory, RequestState
+from retention.fsm import guard
 from retention.permissions import transition_can_decide, transition_can_handle
 
 S = RequestState
@@ -48,6 +49,7 @@ CALLBACK_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.CANCELLING]
 # `get_available_user_state_transitions` shows exactly the steps possible now; the agent's
 # input for a step (which reason, which offer, when to call back) is validated by the step's
 # service, which refuses bad input with a message.
+@guard(_("Record which competitor the customer is leaving for."))
 def competitor_recorded(request) -> bool:
     """The competitor branch needs to know who the customer is leaving for."""
     if request.reason_id is None or request.reason.category != ReasonCategory.COMPETITOR:
@@ -55,10 +57,20 @@ def competitor_recorded(request) -> bool:
     return bool(request.competitor_name.strip())
 
 
+@guard(_("The limit of offers for this call is reached: show the customer the quote."))
 def below_offer_cap(request) -> bool:
     return request.offers_presented < request.max_offers
 
 
+@guard(
+    lambda: (
+        _(
+            "A supervisor may still answer: the approval request can be withdrawn after "
+            "%(seconds)d seconds."
+        )
+        % {"seconds": settings.RETENTION_APPROVAL_TIMEOUT_SECONDS}
+    )
+)
 def approval_timed_out(request) -> bool:
     presentation = request.current_presentation
     if presentation is None or presentation.approval_requested_at is None:
@@ -67,10 +79,12 @@ def approval_timed_out(request) -> bool:
     return waited >= timedelta(seconds=settings.RETENTION_APPROVAL_TIMEOUT_SECONDS)
 
 
+@guard(_("Give the customer the quote before confirming."))
 def quote_given(request) -> bool:
     return bool(request.quote) and request.effective_date is not None
 
 
+@guard(_("The callback time must be in the future."))
 def callback_not_in_past(request) -> bool:
     return request.callback_at is None or request.callback_at > timezone.now()
 

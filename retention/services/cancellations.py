@@ -10,7 +10,6 @@ If someone else has moved the request since, the service raises `Conflict` inste
 acting on a state the agent never saw: of two agents clicking at once, exactly one wins.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pghistory
@@ -18,7 +17,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from retention.choices import (
     CallQueue,
@@ -27,7 +25,8 @@ from retention.choices import (
     PresentationAnswer,
     RequestState,
 )
-from retention.errors import Conflict, NotPermitted, RequestAlreadyOpen, ServiceError
+from retention.errors import NotPermitted, RequestAlreadyOpen, ServiceError
+from retention.fsm import record_lock, transition_refusal, transition_run
 from retention.models import (
     CallTask,
     CancellationRequest,
@@ -37,14 +36,7 @@ from retention.models import (
     OfferPresentation,
     Reason,
 )
-from retention.models.cancellation import (
-    OPEN_STATES,
-    approval_timed_out,
-    below_offer_cap,
-    callback_not_in_past,
-    competitor_recorded,
-    quote_given,
-)
+from retention.models.cancellation import OPEN_STATES
 from retention.offer_engine import offer_evaluate_for_request
 from retention.permissions import can_handle_request
 from retention.quote import QuoteTerms, cancellation_quote
@@ -53,104 +45,15 @@ from retention.services.calls import call_task_request
 from retention.services.contracts import contract_apply_offer, contract_cancel
 
 
-def _condition_messages() -> dict[Callable, str]:
-    return {
-        competitor_recorded: _("Record which competitor the customer is leaving for."),
-        below_offer_cap: _(
-            "The limit of offers for this call is reached: show the customer the quote."
-        ),
-        approval_timed_out: _(
-            "A supervisor may still answer: the approval request can be withdrawn after "
-            "%(seconds)d seconds."
-        )
-        % {"seconds": settings.RETENTION_APPROVAL_TIMEOUT_SECONDS},
-        quote_given: _("Give the customer the quote before confirming."),
-        callback_not_in_past: _("The callback time must be in the future."),
-    }
-
-
-def _state_label(state: str) -> str:
-    return str(RequestState(state).label)
-
-
 def _lock(request_id: int, expected_state: str | None) -> CancellationRequest:
-    try:
-        request = (
-            CancellationRequest.objects.select_for_update(of=("self",))
-            .select_related("contract__product", "customer", "reason", "current_presentation")
-            .get(pk=request_id)
-        )
-    except (CancellationRequest.DoesNotExist, ValueError, TypeError):
-        raise ServiceError(
-            _("That cancellation request does not exist."), code="not_found"
-        ) from None
-    if expected_state is not None and request.state != expected_state:
-        raise Conflict(
-            _(
-                "Someone else changed this request: it is now at “%(state)s”. "
-                "Look at it again before the next step."
-            )
-            % {"state": _state_label(request.state)}
-        )
-    return request
-
-
-def _refuse_unless_possible(request: CancellationRequest, name: str, *, user) -> None:
-    """Refuse, with the reason a person can act on, unless `name` may run now for `user`."""
-    method = getattr(request, name)
-    source = request.state
-    if not can_proceed(method, check_conditions=False):
-        raise ServiceError(
-            _("That step is not possible while the request is at “%(state)s”.")
-            % {"state": _state_label(source)},
-            code="illegal_transition",
-        )
-    if not method._django_fsm.has_transition_perm(request, source, user):
-        raise NotPermitted(_("You are not allowed to take that step on this request."))
-    messages = _condition_messages()
-    unmet = [
-        messages.get(condition, _("A condition for this step is not met."))
-        for condition in _conditions_of(request, name, source)
-        if not condition(request)
-    ]
-    if unmet:
-        raise ServiceError(" ".join(unmet), code="guard")
-
-
-def _transition(
-    request: CancellationRequest,
-    name: str,
-    *,
-    user,
-    note: str = "",
-    data: dict | None = None,
-    args: tuple = (),
-) -> str:
-    """Run transition `name` or refuse with the reason; save and audit. Returns the source."""
-    source = request.state
-    _refuse_unless_possible(request, name, user=user)
-    with pghistory.context(user=user.pk):
-        getattr(request, name)(*args)
-        try:
-            request.save()
-        except ConcurrentTransition:
-            raise Conflict(_("Someone else changed this request at the same moment.")) from None
-    audit_record(
-        subject=request,
-        action=name,
-        source=source,
-        target=request.state,
-        user=user,
-        note=note,
-        data=data,
+    return record_lock(
+        CancellationRequest.objects.select_related(
+            "contract__product", "customer", "reason", "current_presentation"
+        ),
+        request_id,
+        expected_state=expected_state,
+        missing=_("That cancellation request does not exist."),
     )
-    return source
-
-
-def _conditions_of(request: CancellationRequest, name: str, source: str) -> list[Callable]:
-    meta = getattr(request, name)._django_fsm
-    transition = meta.get_transition(source)
-    return list(transition.conditions) if transition else []
 
 
 def _answer(presentation: OfferPresentation | None, answer: str, note: str = "") -> None:
@@ -234,7 +137,7 @@ def cancellation_identify_reason(
         request.reason_note = note.strip()
         request.competitor_name = competitor_name.strip()
         request.competitor_offer = competitor_offer.strip()
-        _transition(
+        transition_run(
             request,
             "identify_reason",
             user=user,
@@ -254,7 +157,7 @@ def offer_present(
     agent's authority waits for a supervisor while the customer holds."""
     with transaction.atomic():
         request = _lock(request_id, expected_state)
-        _refuse_unless_possible(request, "present_offer", user=user)
+        transition_refusal(request, "present_offer", user=user)
         try:
             offer = Offer.objects.select_related("target_product").get(pk=offer_id)
         except (Offer.DoesNotExist, ValueError, TypeError):
@@ -294,7 +197,7 @@ def offer_present(
             presented_at=now,
             approval_requested_at=now if evaluation.needs_approval else None,
         )
-        _transition(
+        transition_run(
             request,
             "present_offer",
             user=user,
@@ -310,7 +213,7 @@ def offer_approve(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         presentation = request.current_presentation
-        _transition(request, "approve_offer", user=user, note=note)
+        transition_run(request, "approve_offer", user=user, note=note)
         presentation.answer = PresentationAnswer.PENDING
         presentation.approval_decided_by, presentation.approval_decided_at = user, timezone.now()
         presentation.approval_note = note
@@ -328,7 +231,7 @@ def offer_deny(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         presentation = request.current_presentation
-        _transition(request, "deny_offer", user=user, note=note)
+        transition_run(request, "deny_offer", user=user, note=note)
         presentation.approval_decided_by, presentation.approval_decided_at = user, timezone.now()
         presentation.approval_note = note
         presentation.save(
@@ -345,7 +248,7 @@ def offer_approval_withdraw(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         presentation = request.current_presentation
-        _transition(request, "withdraw_approval_request", user=user, data={"timed_out": True})
+        transition_run(request, "withdraw_approval_request", user=user, data={"timed_out": True})
         presentation.approval_timed_out = True
         presentation.save(update_fields=["approval_timed_out"])
         _answer(presentation, PresentationAnswer.APPROVAL_WITHDRAWN)
@@ -361,7 +264,7 @@ def offer_accept(
         request = _lock(request_id, expected_state)
         presentation = request.current_presentation
         offer_code = getattr(presentation, "code", None)
-        _transition(request, "accept_offer", user=user, data={"offer": offer_code})
+        transition_run(request, "accept_offer", user=user, data={"offer": offer_code})
         _answer(presentation, PresentationAnswer.ACCEPTED)
         with pghistory.context(user=user.pk):
             contract_apply_offer(
@@ -389,7 +292,7 @@ def offer_decline(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         presentation = request.current_presentation
-        _transition(request, "decline_offer", user=user, note=note)
+        transition_run(request, "decline_offer", user=user, note=note)
         _answer(presentation, PresentationAnswer.DECLINED, note)
     return request
 
@@ -419,7 +322,7 @@ def cancellation_insist(
         pending = request.current_presentation
         effective_date = effective_date or timezone.localdate()
         quote = _quote_for(request, effective_date)
-        _transition(request, "insist_on_cancelling", user=user, note=note)
+        transition_run(request, "insist_on_cancelling", user=user, note=note)
         if pending is not None and pending.answer in (
             PresentationAnswer.PENDING,
             PresentationAnswer.AWAITING_APPROVAL,
@@ -445,7 +348,7 @@ def cancellation_requote(
         if request.state != RequestState.CANCELLING:
             raise ServiceError(_("A quote is given while cancelling."), code="illegal_transition")
         if not can_handle_request(user, request):
-            raise NotPermitted(_("You are not allowed to take that step on this request."))
+            raise NotPermitted(_("You are not allowed to take that step."))
         request.quote = _quote_for(request, effective_date)
         request.effective_date = effective_date
         request.save()
@@ -465,7 +368,7 @@ def cancellation_reconsider(
 ) -> CancellationRequest:
     with transaction.atomic():
         request = _lock(request_id, expected_state)
-        _transition(request, "reconsider", user=user, note=note)
+        transition_run(request, "reconsider", user=user, note=note)
     return request
 
 
@@ -487,7 +390,7 @@ def cancellation_confirm(
             raise ServiceError(_("Choose the date the product is picked up."), code="pickup")
         if pickup_date < timezone.localdate():
             raise ServiceError(_("The pickup cannot be in the past."), code="pickup")
-        _transition(
+        transition_run(
             request,
             "confirm_cancellation",
             user=user,
@@ -527,7 +430,7 @@ def cancellation_schedule_callback(
         if callback_at is None or timezone.is_naive(callback_at):
             raise ServiceError(_("Give the callback date and time."), code="callback")
         request.callback_at = callback_at
-        _transition(
+        transition_run(
             request,
             "schedule_callback",
             user=user,
@@ -553,7 +456,7 @@ def cancellation_resume(
 ) -> CancellationRequest:
     with transaction.atomic():
         request = _lock(request_id, expected_state)
-        _transition(request, "resume", user=user)
+        transition_run(request, "resume", user=user)
         request.callback_at = None
         request.save()
         _callbacks_close(request, CallTaskStatus.DONE)
@@ -567,7 +470,7 @@ def cancellation_withdraw(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         pending = request.current_presentation
-        _transition(request, "withdraw", user=user, note=note)
+        transition_run(request, "withdraw", user=user, note=note)
         if pending is not None and pending.answer == PresentationAnswer.AWAITING_APPROVAL:
             _answer(pending, PresentationAnswer.APPROVAL_WITHDRAWN)
         elif pending is not None and pending.answer == PresentationAnswer.PENDING:
@@ -589,7 +492,7 @@ def cancellation_notes_save(*, request_id: int, user, notes: str) -> Cancellatio
     with transaction.atomic():
         request = _lock(request_id, None)
         if not can_handle_request(user, request):
-            raise NotPermitted(_("You are not allowed to take that step on this request."))
+            raise NotPermitted(_("You are not allowed to take that step."))
         if not request.is_open:
             raise ServiceError(_("This request is closed; its notes are final."), code="closed")
         request.notes = notes
@@ -604,7 +507,7 @@ def cancellation_tag_customer_type(
     with transaction.atomic():
         request = _lock(request_id, None)
         if not can_handle_request(user, request):
-            raise NotPermitted(_("You are not allowed to take that step on this request."))
+            raise NotPermitted(_("You are not allowed to take that step."))
         customer_type = None
         if customer_type_id is not None:
             try:

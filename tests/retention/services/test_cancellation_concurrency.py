@@ -235,7 +235,7 @@ def test_agent_and_supervisor_accepting_at_once_retain_the_customer_once(
     winner = _the_winner(outcomes)
     loser = outcomes[1 - winner].error
     assert type(loser) is Conflict
-    assert "Someone else changed this request" in str(loser)
+    assert "Someone else changed this" in str(loser)
     assert "Retained" in str(loser)  # the loser is told where the request is now
     _assert_retained_once(presented, contract, people[winner])
 

@@ -161,7 +161,7 @@ def test_a_stale_click_shows_the_conflict_and_the_fresh_state(client_as_agent, o
     response = _act(client_as_agent, opened, "insist_on_cancelling", seen="opened")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else changed this request" in body
+    assert "Someone else changed this" in body
     assert _state(opened) == S.FINANCIAL_BURDEN
     assert 'data-state="financial_burden"' in body
 
