@@ -8,6 +8,7 @@ from retention.models import (
     Contract,
     ContractAmendment,
     Customer,
+    CustomerType,
     Offer,
     OfferPresentation,
     Product,
@@ -108,3 +109,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 admin.site.site_header = _("Retention Desk administration")
+
+
+@admin.register(CustomerType)
+class CustomerTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ko", "name_en", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")

@@ -34,7 +34,7 @@ def reasons_seed(apps, schema_editor=None) -> None:
         )
 
 
-# A first few playbook types; the claims desk completes the playbook.
+# The customer-type playbook (고객 유형별 응대 요령), in our own words.
 CUSTOMER_TYPES = [
     (
         "loud_protester",
@@ -46,6 +46,59 @@ CUSTOMER_TYPES = [
         "agreement, hand over to a colleague or continue somewhere quieter.",
     ),
     (
+        "unconditional_complainer",
+        "무조건 따지는 고객",
+        "Unconditional complainer",
+        '"어쩔 수 없습니다", "아니요"처럼 바로 반박하지 마세요. 공감하며 끝까지 들은 뒤 '
+        "차근차근 설명하거나 책임자가 응대하도록 하세요. "
+        "회사 잘못이면 즉시 사과하고 정성껏 해결하세요.",
+        'Never contradict at once ("nothing we can do", "no"). Listen with empathy, then '
+        "explain step by step or bring in a manager. If we were at fault, apologise at once "
+        "and put it right wholeheartedly.",
+    ),
+    (
+        "unreasonable_demander",
+        "무리한 요구를 하는 고객",
+        "Unreasonable demander",
+        "언쟁은 피하세요. 고객의 입장을 충분히 이해하고 있다는 것을 먼저 알린 뒤, "
+        "인내심을 가지고 요구가 왜 어려운지 납득하도록 설명하세요.",
+        "Avoid any argument. First show that you understand their position, then patiently "
+        "explain why the demand cannot be met until they accept it.",
+    ),
+    (
+        "chronic_complainer",
+        "불평이 많은 고객",
+        "Chronic complainer",
+        "맞장구를 치고 고객을 존중해 드리면서 설득하세요. 인정받는다고 느끼면 불만이 누그러집니다.",
+        "Agree where you can and show respect; once they feel acknowledged they are much "
+        "easier to persuade.",
+    ),
+    (
+        "easily_excited",
+        "쉽게 흥분하는 고객",
+        "Easily excited",
+        "진정하라고 요구하거나 같이 화내지 마세요. 부드러운 목소리로 정성껏 응대하며 "
+        "고객이 충분히 말하게 하면 기분이 스스로 가라앉습니다.",
+        "Never ask them to calm down and never raise your voice back. Answer softly and "
+        "carefully and let them talk: the mood usually settles on its own.",
+    ),
+    (
+        "exaggerator",
+        "과장하거나 가정해서 말하는 고객",
+        "Exaggerator",
+        "정면으로 부정하거나 따져 확인하지 말고, 돌려서 사실을 말하도록 이끄세요. "
+        "고객이 한 말은 그대로 기록해 두고, 말보다 객관적인 자료로 응대하세요.",
+        "Do not deny or challenge it head on; steer gently towards the facts. Write down "
+        "exactly what they say in case it changes, and answer with records rather than words.",
+    ),
+    (
+        "talkative",
+        "말이 많은 고객",
+        "Talkative",
+        "참고 들어 주세요. 말을 노골적으로 끊는 것은 절대 피하세요.",
+        "Be patient and listen. Never cut them off bluntly.",
+    ),
+    (
         "repeater",
         "같은 말을 반복하는 고객",
         "Repeater",
@@ -53,6 +106,38 @@ CUSTOMER_TYPES = [
         "반복이 줄어듭니다.",
         "Sum up the heart of the complaint in a sentence and say it back. Once the customer "
         "is sure they were heard, the repeating stops.",
+    ),
+    (
+        "sarcastic_contrarian",
+        "빈정거리거나 무엇이든 반대하는 고객",
+        "Sarcastic or contrarian",
+        "고객의 자존심을 존중하면서 대화를 문제 해결 쪽으로 되돌리세요. "
+        "빈정거림은 어느 정도 인정하고 여유 있게 받아 주세요.",
+        "Bring the conversation back to solving the problem while respecting their pride. "
+        "Let some sarcasm pass with good grace.",
+    ),
+    (
+        "suspicious",
+        "의심이 많은 고객",
+        "Suspicious",
+        "지나친 설명이나 친절은 오히려 의심을 키웁니다. 자신감 있게, 짧고 분명하게 말하고 "
+        "확실한 근거를 보여 드려 고객 스스로 확신하게 하세요.",
+        "Too much detail or friendliness breeds more suspicion. Be confident, brief and "
+        "clear, and show evidence so they convince themselves.",
+    ),
+    (
+        "boastful",
+        "뽐내는 고객",
+        "Boastful",
+        "단순한 면이 있어 맞장구를 쳐 드리면 불만이 쉽게 풀립니다.",
+        "Simple to please: agree and show admiration, and the complaint eases quickly.",
+    ),
+    (
+        "meticulous",
+        "깐깐한 고객",
+        "Meticulous",
+        "자존심이 강하니 정중하고 친절하게, 빈틈없이 응대하세요.",
+        "Proud and exacting: be courteous, kind and precise in every detail.",
     ),
     (
         "expert",

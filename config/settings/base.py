@@ -173,6 +173,29 @@ RETENTION_SAVE_FOLLOW_UP_DAYS = env.int("RETENTION_SAVE_FOLLOW_UP_DAYS", default
 RETENTION_SURVEY_CALL_DELAY_DAYS = env.int("RETENTION_SURVEY_CALL_DELAY_DAYS", default=1)
 RETENTION_FEE_ADJUSTMENT_INTERVAL_DAYS = 365
 
+# Claims (post-handling): interim contacts while open, the after-service greeting after
+# closing, compensation above the threshold needs a supervisor, idle limits per step.
+CLAIMS_INTERIM_CONTACT_DAYS = env.int("CLAIMS_INTERIM_CONTACT_DAYS", default=2)
+CLAIMS_AFTER_SERVICE_DAYS = env.int("CLAIMS_AFTER_SERVICE_DAYS", default=3)
+CLAIMS_SURVEY_DELAY_DAYS = env.int("CLAIMS_SURVEY_DELAY_DAYS", default=1)
+CLAIMS_COMPENSATION_APPROVAL_THRESHOLD = env.int(
+    "CLAIMS_COMPENSATION_APPROVAL_THRESHOLD", default=50_000
+)
+CLAIMS_IDLE_HOURS = {
+    "received": 1,
+    "apologized": 2,
+    "listened": 4,
+    "cause_identified": 24,
+    "countermeasure_planned": 24,
+    "escalated": 2,
+    "solution_presented": 24,
+    "executed": 72,
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "claims-sweep": {"task": "claims.tasks.claims_sweep_task", "schedule": 60.0},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,6 +28,13 @@ class CallTask(models.Model):
         blank=True,
         related_name="call_tasks",
     )
+    claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+    )
     due_at = models.DateTimeField(_("due"))
     queue = models.CharField(
         _("queue"), max_length=12, choices=CallQueue.choices, default=CallQueue.AGENTS

@@ -133,6 +133,15 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("customer type"),
     )
+    source_claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancellation_requests",
+        verbose_name=_("from claim"),
+        help_text=_("The complaint that made the customer want to leave."),
+    )
     current_presentation = models.ForeignKey(
         "retention.OfferPresentation",
         on_delete=models.SET_NULL,

@@ -14,6 +14,7 @@ def call_task_request(
     assignee_id: int | None = None,
     contract_id: int | None = None,
     cancellation_request_id: int | None = None,
+    claim_id: int | None = None,
     notes: str = "",
 ) -> CallTask:
     """Plan a call. Idempotent: the same key returns the call already planned, so a retried
@@ -29,6 +30,7 @@ def call_task_request(
             "assignee_id": assignee_id,
             "contract_id": contract_id,
             "cancellation_request_id": cancellation_request_id,
+            "claim_id": claim_id,
             "notes": notes,
         },
     )

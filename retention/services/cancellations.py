@@ -68,7 +68,9 @@ def _answer(presentation: OfferPresentation | None, answer: str, note: str = "")
 # ---- opening and the reason ------------------------------------------------------------------
 
 
-def cancellation_open(*, contract_id: int, user, note: str = "") -> CancellationRequest:
+def cancellation_open(
+    *, contract_id: int, user, note: str = "", source_claim_id: int | None = None
+) -> CancellationRequest:
     """Open a request for one contract. A contract has at most one open request: opening
     again returns the refusal with the open request's id, so the console can go there."""
     if not user.has_perm("retention.handle_calls"):
@@ -103,6 +105,7 @@ def cancellation_open(*, contract_id: int, user, note: str = "") -> Cancellation
                     agent=user,
                     max_offers=settings.RETENTION_MAX_OFFERS_PER_REQUEST,
                     notes=note,
+                    source_claim_id=source_claim_id,
                 )
         except IntegrityError:
             raise RequestAlreadyOpen(
@@ -113,7 +116,14 @@ def cancellation_open(*, contract_id: int, user, note: str = "") -> Cancellation
                 .values_list("pk", flat=True)
                 .first(),
             ) from None
-        audit_record(subject=request, action="open", target=request.state, user=user, note=note)
+        audit_record(
+            subject=request,
+            action="open",
+            target=request.state,
+            user=user,
+            note=note,
+            data={"source_claim": source_claim_id} if source_claim_id else None,
+        )
     return request
 
 
