@@ -45,4 +45,5 @@ clean: ## Remove the virtualenv, embedded data and collected static files
 
 diagrams: $(STAMP) ## Render the state machines to docs/*.svg (needs Graphviz's dot)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/cancellation.svg retention.CancellationRequest
-	@rm -f docs/cancellation
+	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/claims.svg claims.Claim
+	@rm -f docs/cancellation docs/claims

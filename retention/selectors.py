@@ -92,7 +92,7 @@ def customer_get_for_user(*, user, pk) -> Customer:
 
 
 def customer_overview(*, customer: Customer) -> dict:
-    """Contracts, cancellation requests and calls for the customer view (4 queries)."""
+    """Contracts, cancellation requests, claims and calls for the customer view (4 queries)."""
     contracts = list(customer.contracts.select_related("product").order_by("status", "-start_date"))
     requests = list(
         customer.cancellation_requests.select_related("contract", "reason", "agent").order_by(
@@ -104,10 +104,11 @@ def customer_overview(*, customer: Customer) -> dict:
         .select_related("assignee")
         .order_by("-due_at")[:50]
     )
+    claims = list(customer.claims.order_by("-received_at")[:50])
     open_by_contract = {r.contract_id: r for r in requests if r.state in OPEN_STATES}
     for contract in contracts:
         contract.open_request = open_by_contract.get(contract.pk)
-    return {"contracts": contracts, "requests": requests, "calls": calls}
+    return {"contracts": contracts, "requests": requests, "calls": calls, "claims": claims}
 
 
 def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRequest:

@@ -77,3 +77,28 @@ def offer_value(offer) -> str:
             return _("term changed to %(months)d months") % {"months": offer.new_term_months}
         return _("free relocation")
     return _("worth %(amount)s") % {"amount": krw(value)}
+
+
+@register.filter
+def history_label(entry) -> str:
+    """An audit entry in words: the state it moved to, or what was done without moving."""
+    from django.utils.translation import gettext as _
+
+    from claims.choices import ClaimState
+
+    actions = {
+        "open": _("Opened"),
+        "requote": _("Quoted another date"),
+        "tag_customer_type": _("Customer type tagged"),
+        "promise_deadline": _("Deadline promised"),
+        "compensation_propose": _("Compensation proposed"),
+        "compensation_approve": _("Compensation approved"),
+        "compensation_deny": _("Compensation denied"),
+        "flag": _("Flagged for a supervisor"),
+    }
+    if entry.action in actions:
+        return actions[entry.action]
+    for choices in (RequestState, ClaimState):
+        if entry.target in choices.values:
+            return str(choices(entry.target).label)
+    return entry.action

@@ -1,21 +1,41 @@
-"""The supervisors' approval queue: offers above an agent's authority, customers on hold."""
+"""The supervisors' queue: offers above an agent's authority (customers on hold),
+escalated claims waiting for an instruction, overdue claims, compensations to approve."""
+
+import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.selectors import supervisor_queue_claims
 from retention.errors import Conflict, ServiceError
 from retention.forms import NoteForm
 from retention.selectors import approvals_pending
 from retention.services.cancellations import offer_approve, offer_deny
 
 
+def _queue(user) -> dict:
+    context = {"pending": approvals_pending(user=user), **supervisor_queue_claims(user=user)}
+    keys = [
+        [r.pk for r in context["pending"]],
+        [c.pk for c in context["escalated"]],
+        [(c.pk, c.flag_reason) for c in context["overdue_claims"]],
+        [c.pk for c in context["compensations"]],
+    ]
+    context["version"] = hashlib.sha1(repr(keys).encode()).hexdigest()[:16]
+    context["now"] = timezone.now()
+    return context
+
+
 @require_GET
 def approvals(request):
-    context = {"pending": approvals_pending(user=request.user), "now": timezone.now()}
+    context = _queue(request.user)
     if request.htmx:
+        if request.GET.get("seen") == context["version"]:
+            return HttpResponse(status=204)  # nothing new: keep what the supervisor is typing
         return render(request, "retention/approvals.html#queue", context)
     return render(request, "retention/approvals.html", context)
 
@@ -37,6 +57,5 @@ def approval_decide(request, pk, decision):
     except ServiceError as refused:
         messages.error(request, refused.message)
     if request.htmx:
-        context = {"pending": approvals_pending(user=request.user), "now": timezone.now()}
-        return render(request, "retention/approvals.html#queue", context)
+        return render(request, "retention/approvals.html#queue", _queue(request.user))
     return redirect("approvals")

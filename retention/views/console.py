@@ -6,10 +6,6 @@ console (the `console` partial for htmx). A refusal is shown as a message with t
 as it really is; the notes live outside the swapped part, so nothing typed is lost.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from retention import forms as f
 from retention.choices import RequestState
-from retention.errors import Conflict, ServiceError
+from retention.errors import ServiceError
 from retention.selectors import (
     cancellation_get_for_user,
     console_actions,
@@ -26,13 +22,7 @@ from retention.selectors import (
     console_version,
 )
 from retention.services import cancellations as svc
-
-
-@dataclass(frozen=True)
-class Action:
-    form: type[forms.Form]
-    run: Callable  # (request_id, user, cleaned_data, expected_state) -> object
-
+from retention.views.steps import Action, step_run
 
 ACTIONS: dict[str, Action] = {
     "identify_reason": Action(
@@ -185,22 +175,7 @@ def console_poll(request, pk):
 @require_POST
 def console_act(request, pk, name):
     cancellation_get_for_user(user=request.user, pk=pk)  # 404 / 403 before anything else
-    action = ACTIONS.get(name)
-    if action is None:
-        messages.error(request, _("That step does not exist."))
-        return _done(request, pk)
-    form = action.form(request.POST)
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
-        return _done(request, pk)
-    seen = request.POST.get("expected_state") or None
-    try:
-        action.run(pk, request.user, form.cleaned_data, seen)
-    except Conflict as conflict:
-        messages.warning(request, conflict.message)
-    except ServiceError as refused:
-        messages.error(request, refused.message)
+    step_run(request, ACTIONS, name, pk)
     return _done(request, pk)
 
 

@@ -1,0 +1,212 @@
+"""The claim console, the agent's claim list, and the supervisors' claim decisions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import forms as f
+from claims import services as svc
+from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
+from retention.errors import RequestAlreadyOpen, ServiceError
+from retention.views.steps import Action, step_run
+
+
+def _text_step(service, field: str):
+    return Action(
+        f.TextForm,
+        lambda pk, user, data, seen: service(
+            claim_id=pk, user=user, expected_state=seen, **{field: data["text"]}
+        ),
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "apologize": Action(
+        f.EmptyForm,
+        lambda pk, user, data, seen: svc.claim_apologize(
+            claim_id=pk, user=user, expected_state=seen
+        ),
+    ),
+    "listen": _text_step(svc.claim_listen, "account"),
+    "identify_cause": Action(
+        f.CauseForm,
+        lambda pk, user, data, seen: svc.claim_identify_cause(
+            claim_id=pk,
+            user=user,
+            root_cause=data["root_cause"],
+            description=data["text"],
+            expected_state=seen,
+        ),
+    ),
+    "plan_countermeasure": _text_step(svc.claim_plan, "plan"),
+    "escalate": _text_step(svc.claim_escalate, "note"),
+    "instruct": _text_step(svc.claim_instruct, "instruction"),
+    "present_solution": Action(
+        f.ResponseForm,
+        lambda pk, user, data, seen: svc.claim_present(
+            claim_id=pk,
+            user=user,
+            response=data["response"],
+            note=data["text"],
+            expected_state=seen,
+        ),
+    ),
+    "revise_countermeasure": _text_step(svc.claim_revise, "plan"),
+    "execute": _text_step(svc.claim_execute, "what_was_done"),
+    "close": Action(
+        f.CloseForm,
+        lambda pk, user, data, seen: svc.claim_close(
+            claim_id=pk,
+            user=user,
+            recovery_outcome=data["recovery_outcome"],
+            thanked=data["thanked"],
+            expected_state=seen,
+        ),
+    ),
+    "set_deadline": Action(
+        f.DeadlineForm,
+        lambda pk, user, data, seen: svc.claim_set_deadline(
+            claim_id=pk, user=user, deadline=data["deadline"]
+        ),
+    ),
+    "compensate": Action(
+        f.CompensationForm,
+        lambda pk, user, data, seen: svc.compensation_propose(
+            claim_id=pk,
+            user=user,
+            form=data["form"],
+            amount=data["amount"],
+            description=data["description"],
+        ),
+    ),
+    "tag_customer_type": Action(
+        f.CustomerTypeForm,
+        lambda pk, user, data, seen: svc.claim_tag_customer_type(
+            claim_id=pk, user=user, customer_type_id=data["customer_type"]
+        ),
+    ),
+}
+
+
+def _render(request, claim, *, partial: bool):
+    context = claim_console_data(claim=claim, user=request.user)
+    template = "claims/console.html#console" if partial else "claims/console.html"
+    return render(request, template, context)
+
+
+@require_GET
+def claim_list(request):
+    return render(request, "claims/list.html", claims_for_agent(user=request.user))
+
+
+@require_POST
+def claim_open(request, customer_pk):
+    if not request.user.has_perm("retention.handle_calls"):
+        raise PermissionDenied
+    form = f.ClaimOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say in a few words what the claim is about."))
+        return redirect("customer", pk=customer_pk)
+    try:
+        claim = svc.claim_open(
+            customer_id=customer_pk,
+            user=request.user,
+            subject=form.cleaned_data["subject"],
+            contract_id=form.cleaned_data["contract"],
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("customer", pk=customer_pk)
+    return redirect("claim_console", pk=claim.pk)
+
+
+@require_GET
+def claim_console(request, pk):
+    claim = claim_get_for_user(user=request.user, pk=pk)
+    return _render(request, claim, partial=bool(request.htmx))
+
+
+@require_GET
+def claim_poll(request, pk):
+    claim = claim_get_for_user(user=request.user, pk=pk)
+    context = claim_console_data(claim=claim, user=request.user)
+    if request.GET.get("seen") == context["version"]:
+        return HttpResponse(status=204)
+    response = render(request, "claims/console.html#console", context)
+    response["HX-Retarget"] = "#console"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_POST
+def claim_act(request, pk, name):
+    claim_get_for_user(user=request.user, pk=pk)
+    step_run(request, ACTIONS, name, pk)
+    if request.htmx:
+        return _render(request, claim_get_for_user(user=request.user, pk=pk), partial=True)
+    return redirect("claim_console", pk=pk)
+
+
+@require_POST
+def claim_notes(request, pk):
+    claim = claim_get_for_user(user=request.user, pk=pk)
+    saved, problem = False, ""
+    try:
+        svc.claim_notes_save(
+            claim_id=claim.pk, user=request.user, notes=request.POST.get("notes", "")[:20000]
+        )
+        saved = True
+    except ServiceError as refused:
+        problem = refused.message
+    return render(
+        request, "retention/console.html#notes-status", {"saved": saved, "problem": problem}
+    )
+
+
+@require_POST
+def claim_cancellation(request, pk):
+    claim_get_for_user(user=request.user, pk=pk)
+    try:
+        opened = svc.claim_start_cancellation(claim_id=pk, user=request.user)
+    except RequestAlreadyOpen as already:
+        messages.info(request, already.message)
+        return redirect("console", pk=already.request_id)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("claim_console", pk=pk)
+    return redirect("console", pk=opened.pk)
+
+
+@require_POST
+def compensation_decide(request, pk, decision):
+    if not request.user.has_perm("retention.approve_offers"):
+        raise PermissionDenied
+    form = f.DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        svc.compensation_decide(
+            compensation_id=pk, user=request.user, approve=decision == "approve", note=note
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("approvals")
+
+
+@require_POST
+def claim_instruct(request, pk):
+    """From the supervisors' queue: answer an escalation in one action."""
+    if not request.user.has_perm("claims.instruct_claims"):
+        raise PermissionDenied
+    try:
+        svc.claim_instruct(
+            claim_id=pk,
+            user=request.user,
+            instruction=request.POST.get("instruction", "")[:5000],
+            expected_state="escalated",
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("approvals")
