@@ -124,3 +124,35 @@ class CallTaskStatus(TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class CallOutcome(TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    DO_NOT_CALL = "do_not_call", _("Asked not to be called")
+    UNREACHABLE = "unreachable", _("Unreachable after every attempt")
+    WON_BACK = "won_back", _("Won back")
+    DECLINED = "declined", _("Declined")
+
+
+class WinBackTier(TextChoices):
+    TOP = "top", _("Top: supervisor or executive calls")
+    MIDDLE = "middle", _("Middle: retention specialist calls")
+    REST = "rest", _("Not called")
+
+
+class WinBackOutcome(TextChoices):
+    PENDING = "pending", _("Not called yet")
+    NOT_CALLED = "not_called", _("Not called (below the call tiers)")
+    WON_BACK = "won_back", _("Won back")
+    DECLINED = "declined", _("Declined")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class SurveyTouchpoint(TextChoices):
+    CANCELLATION = "cancellation", _("After a cancellation")
+    SAVE = "save", _("After a save")
+    CLAIM = "claim", _("After a claim")
+    WIN_BACK = "win_back", _("After a win-back")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -192,8 +193,30 @@ CLAIMS_IDLE_HOURS = {
     "executed": 72,
 }
 
+# Scheduled calls: retries with growing waits, then unreachable.
+CALLS_MAX_ATTEMPTS = env.int("CALLS_MAX_ATTEMPTS", default=3)
+CALLS_RETRY_MINUTES = [60, 240, 1440]
+CALLS_REDISPATCH_MINUTES = 5
+
+# Win-back: departed at least this long ago; value tiers (KRW, fee x tenure + lifetime).
+WIN_BACK_MIN_DAYS = env.int("WIN_BACK_MIN_DAYS", default=30)
+WIN_BACK_TOP_VALUE = env.int("WIN_BACK_TOP_VALUE", default=3_000_000)
+WIN_BACK_MIDDLE_VALUE = env.int("WIN_BACK_MIDDLE_VALUE", default=1_000_000)
+WIN_BACK_CARE_MONTHS = [1, 3, 5]
+WIN_BACK_REVIEW_MONTHS = 6
+
+# Surveys: link lifetime, requests per IP per minute on the public page.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
+SURVEY_RATE_PER_MINUTE = env.int("SURVEY_RATE_PER_MINUTE", default=30)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 CELERY_BEAT_SCHEDULE = {
     "claims-sweep": {"task": "claims.tasks.claims_sweep_task", "schedule": 60.0},
+    "calls-dispatch": {"task": "retention.tasks.call_tasks_dispatch_task", "schedule": 60.0},
+    "win-back-daily": {
+        "task": "retention.tasks.win_back_daily_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 LOGGING = {

@@ -9,6 +9,8 @@ from retention.models.book import (
 from retention.models.calls import CallTask
 from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
 from retention.models.catalog import CustomerType, Offer, Reason
+from retention.models.surveys import Survey, survey_token_hash
+from retention.models.winback import WinBackCase
 
 __all__ = [
     "AuditEntry",
@@ -22,6 +24,9 @@ __all__ = [
     "OfferPresentation",
     "Product",
     "Reason",
+    "Survey",
+    "WinBackCase",
     "add_months",
     "months_between",
+    "survey_token_hash",
 ]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from retention.choices import CallQueue, CallTaskKind, CallTaskStatus
+from retention.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus
 
 
 class CallTask(models.Model):
@@ -54,7 +54,19 @@ class CallTask(models.Model):
         default=CallTaskStatus.SCHEDULED,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True)
+    result = models.TextField(_("what was said"), blank=True)
+    win_back = models.ForeignKey(
+        "retention.WinBackCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+    )
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    priority = models.BigIntegerField(_("priority"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -71,6 +83,16 @@ class CallTask(models.Model):
                 condition=Q(status="scheduled"),
             ),
             models.Index(fields=["customer", "-due_at"], name="calltask_customer_idx"),
+            models.Index(
+                fields=["queue", "due_at"],
+                name="calltask_open_queue_idx",
+                condition=Q(status__in=["scheduled", "due", "in_progress"]),
+            ),
+            models.Index(
+                fields=["assignee", "due_at"],
+                name="calltask_open_assignee_idx",
+                condition=Q(status__in=["scheduled", "due", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,7 @@ from retention.quote import QuoteTerms, cancellation_quote
 from retention.services.audit import audit_record
 from retention.services.calls import call_task_request
 from retention.services.contracts import contract_apply_offer, contract_cancel
+from retention.services.winback import intensive_care_end
 
 
 def _lock(request_id: int, expected_state: str | None) -> CancellationRequest:
@@ -293,6 +294,14 @@ def offer_accept(
             assignee_id=request.agent_id,
             idempotency_key=f"save-follow-up:{request.pk}",
         )
+        call_task_request(
+            kind=CallTaskKind.SURVEY,
+            customer_id=request.customer_id,
+            contract_id=request.contract_id,
+            cancellation_request_id=request.pk,
+            due_at=timezone.now() + timedelta(days=settings.RETENTION_SURVEY_CALL_DELAY_DAYS),
+            idempotency_key=f"survey:save:{request.pk}",
+        )
     return request
 
 
@@ -411,6 +420,7 @@ def cancellation_confirm(
         request.save()
         with pghistory.context(user=user.pk):
             contract_cancel(contract_id=request.contract_id, effective_date=request.effective_date)
+        intensive_care_end(customer_id=request.customer_id)
         call_task_request(
             kind=CallTaskKind.SURVEY,
             customer_id=request.customer_id,

@@ -202,7 +202,7 @@ def _assert_retained_once(request, contract, winner) -> None:
     assert (amendment.old_monthly_fee, amendment.new_monthly_fee) == (30000, 27000)
     assert amendment.presentation_id == request.current_presentation_id
     assert amendment.created_by == winner
-    follow_up = CallTask.objects.get(cancellation_request=request)
+    follow_up = CallTask.objects.get(cancellation_request=request, kind=CallTaskKind.SAVE_FOLLOW_UP)
     assert follow_up.kind == CallTaskKind.SAVE_FOLLOW_UP
     accepted = _audit(request).get(action="accept_offer")
     assert (accepted.source, accepted.target, accepted.user) == (
@@ -522,7 +522,7 @@ def test_an_accept_failing_halfway_beside_a_complete_one_leaves_exactly_the_comp
         "Busan, Haeundae-gu 7",
     )
     assert amendment.created_by == supervisor
-    assert CallTask.objects.filter(cancellation_request=kept).count() == 1
+    assert CallTask.objects.filter(cancellation_request=kept, kind="save_follow_up").count() == 1
     accepted = _audit(kept).get(action="accept_offer")
     assert accepted.user == supervisor
     assert _request_history(kept).filter(state=S.RETAINED).count() == 1

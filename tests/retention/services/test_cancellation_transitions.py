@@ -173,7 +173,7 @@ def test_present_then_accept_retains_amends_and_plans_a_follow_up(walk, agent, f
     assert amendment.kind == AmendmentKind.FEE_ADJUSTMENT
     assert (amendment.old_monthly_fee, amendment.new_monthly_fee) == (30000, 27000)
     assert amendment.created_by == agent
-    follow_up = CallTask.objects.get(cancellation_request=request)
+    follow_up = CallTask.objects.get(cancellation_request=request, kind="save_follow_up")
     assert follow_up.kind == CallTaskKind.SAVE_FOLLOW_UP
     assert follow_up.assignee == agent
     assert timedelta(days=6) < follow_up.due_at - timezone.now() <= timedelta(days=7)
@@ -417,7 +417,7 @@ def test_callback_then_resume_returns_to_where_the_call_was(walk, agent, future)
     request = walk("financial_burden")
     svc.cancellation_schedule_callback(request_id=request.pk, user=agent, callback_at=future)
     assert _state(request) == S.CALLBACK_SCHEDULED
-    task = CallTask.objects.get(cancellation_request=request)
+    task = CallTask.objects.get(cancellation_request=request, kind="callback")
     assert (task.kind, task.due_at, task.assignee) == (CallTaskKind.CALLBACK, future, agent)
     svc.cancellation_resume(request_id=request.pk, user=agent)
     assert _state(request) == S.FINANCIAL_BURDEN
@@ -442,7 +442,7 @@ def test_withdraw_from_any_open_state_closes_the_request(walk, agent, visit_offe
     svc.cancellation_withdraw(request_id=request.pk, user=agent, note="Changed their mind")
     request.refresh_from_db()
     assert request.state == S.WITHDRAWN
-    assert CallTask.objects.get(cancellation_request=request).status == "cancelled"
+    assert CallTask.objects.get(cancellation_request=request, kind="callback").status == "cancelled"
 
 
 @pytest.mark.parametrize(

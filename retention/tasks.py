@@ -1,0 +1,33 @@
+"""Thin Celery tasks: take ids, call a service. Retries and idempotency live in the
+services; tasks acknowledge late and are redelivered if a worker dies mid-way."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from retention.services.calls import call_task_prepare, call_tasks_dispatch_due
+from retention.services.winback import win_back_consider
+
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(**RELIABLE)
+def call_tasks_dispatch_task() -> int:
+    """Beat, every minute: move due calls to `due` and enqueue their preparation."""
+    return len(call_tasks_dispatch_due())
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    **RELIABLE,
+)
+def call_task_prepare_task(self, call_task_id: int) -> None:
+    call_task_prepare(call_task_id=call_task_id)
+
+
+@shared_task(**RELIABLE)
+def win_back_daily_task() -> dict:
+    """Beat, daily: consider the customers who left, segment them, plan the calls."""
+    return win_back_consider()
