@@ -14,6 +14,7 @@ class Role(TextChoices):
     AGENT = "agent", _("Agent")
     SUPERVISOR = "supervisor", _("Supervisor")
     CATALOG_ADMIN = "catalog_admin", _("Catalog admin")
+    SPECIALIST = "retention_specialist", _("Retention specialist")
 
 
 _AGENT = {
@@ -31,8 +32,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "retention.approve_offers",
         "retention.view_dashboards",
         "retention.view_customer_pii",
+        "retention.work_specialist_queue",
         "claims.instruct_claims",
     },
+    # Agents trained for win-back calls: the agent's desk plus the specialists' queue.
+    Role.SPECIALIST: _AGENT | {"retention.work_specialist_queue"},
     Role.CATALOG_ADMIN: {
         "retention.view_product",
         "retention.add_product",

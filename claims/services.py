@@ -72,11 +72,13 @@ def claim_open(*, customer_id: int, user, subject: str, contract_id: int | None 
             customer = Customer.objects.get(pk=customer_id)
         except (Customer.DoesNotExist, ValueError, TypeError):
             raise ServiceError(_("That customer does not exist."), code="not_found") from None
-        if (
-            contract_id is not None
-            and not Contract.objects.filter(pk=contract_id, customer=customer).exists()
-        ):
-            raise ServiceError(_("That contract is not this customer's."), code="contract")
+        if contract_id is not None:
+            try:
+                belongs = Contract.objects.filter(pk=int(contract_id), customer=customer).exists()
+            except (TypeError, ValueError):
+                belongs = False
+            if not belongs:
+                raise ServiceError(_("That contract is not this customer's."), code="contract")
         now = timezone.now()
         claim = Claim.objects.create(
             customer=customer,
@@ -176,9 +178,8 @@ def claim_present(
 def claim_revise(*, claim_id: int, user, plan: str, expected_state: str | None = None) -> Claim:
     with transaction.atomic():
         claim = _lock(claim_id, expected_state)
-        _step(claim, "revise_countermeasure", user=user)
         claim.countermeasure_plan = _text(plan) or claim.countermeasure_plan
-        claim.save()
+        _step(claim, "revise_countermeasure", user=user)
     return claim
 
 
@@ -256,7 +257,7 @@ def claim_set_deadline(*, claim_id: int, user, deadline: datetime) -> Claim:
         if not claim.is_open:
             raise ServiceError(_("This claim is closed."), code="closed")
         claim.promised_deadline = deadline
-        if claim.flag_reason == FlagReason.DEADLINE:
+        if claim.flag_reason in (FlagReason.DEADLINE, FlagReason.IDLE):
             claim.flagged_at, claim.flag_reason = None, ""
         claim.last_activity_at = timezone.now()
         with pghistory.context(user=user.pk):
@@ -331,11 +332,17 @@ def compensation_propose(
     if form not in CompensationForm.values:
         raise ServiceError(_("Choose the form of compensation."), code="form")
     try:
-        amount = int(amount)
+        amount = int(str(amount).strip())  # "12.5", 12.5 and "lots" are refused, not rounded
     except (TypeError, ValueError):
         raise ServiceError(_("Give the amount in whole won."), code="amount") from None
     if amount < 0:
         raise ServiceError(_("A compensation cannot be negative."), code="amount")
+    if amount > settings.CLAIMS_COMPENSATION_MAX:
+        raise ServiceError(
+            _("A compensation above %(max)s won is not given from the desk.")
+            % {"max": f"{settings.CLAIMS_COMPENSATION_MAX:,}"},
+            code="amount",
+        )
     if form in (CompensationForm.REFUND, CompensationForm.VOUCHER) and amount == 0:
         raise ServiceError(_("A refund or voucher needs an amount."), code="amount")
     with transaction.atomic():
@@ -422,7 +429,7 @@ def claims_sweep(*, now: datetime | None = None) -> dict[str, int]:
         Claim.objects.filter(pk__in=past_deadline, flagged_at__isnull=True).update(
             flagged_at=now, flag_reason=FlagReason.DEADLINE
         )
-        idle_filter = Q()
+        idle_filter = Q(pk__in=[])  # no idle limits configured: nothing is idle
         for state, hours in settings.CLAIMS_IDLE_HOURS.items():
             idle_filter |= Q(state=state, last_activity_at__lt=now - timedelta(hours=hours))
         idle = list(
@@ -464,7 +471,7 @@ def _interim_contacts_plan(now: datetime) -> int:
     planned = 0
     with transaction.atomic():
         due = (
-            Claim.objects.exclude(state__in=[S.CLOSED])
+            Claim.objects.exclude(state__in=[S.CLOSED, S.RECEIVED])
             .filter(next_contact_due__lte=now)
             .select_for_update(skip_locked=True)
         )

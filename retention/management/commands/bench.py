@@ -5,7 +5,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from retention.bench import bench_console, bench_lookups, bench_seed, explain_phone_lookup
+from retention.bench import (
+    bench_console,
+    bench_lookups,
+    bench_seed,
+    bench_win_back,
+    explain_phone_lookup,
+)
 
 
 class Command(BaseCommand):
@@ -25,12 +31,20 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
-        for figures in (bench_seed(customers=customers), bench_lookups(), bench_console()):
+        for figures in (
+            bench_seed(customers=customers),
+            bench_lookups(),
+            bench_console(),
+        ):
             for label, value, unit in figures:
                 line = f"{label:<48} {value:>12,.2f} {unit}"
                 lines.append(line)
                 self.stdout.write(line)
         plan = explain_phone_lookup()
+        for label, value, unit in bench_win_back(departed=customers):
+            line = f"{label:<48} {value:>12,.2f} {unit}"
+            lines.append(line)
+            self.stdout.write(line)
         lines += ["", "phone lookup plan:", plan]
         self.stdout.write("\nphone lookup plan:\n" + plan)
         Path(report).parent.mkdir(parents=True, exist_ok=True)

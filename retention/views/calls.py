@@ -1,0 +1,89 @@
+"""My calls: planned calls due now, today and later; take one, make it, log what happened."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from retention.errors import ServiceError
+from retention.selectors import call_screen_data, call_task_for_user_or_404, call_tasks_for_user
+from retention.services.calls import call_task_claim, call_task_log_outcome
+from retention.services.winback import win_back_declined, win_back_won
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # an id that exists nowhere: the service refuses it with a message
+
+
+@require_GET
+def my_calls(request):
+    return render(request, "retention/calls.html", call_tasks_for_user(user=request.user))
+
+
+@require_GET
+def call_screen(request, pk):
+    task = call_task_for_user_or_404(user=request.user, pk=pk)
+    return render(request, "retention/call.html", call_screen_data(task=task, user=request.user))
+
+
+@require_POST
+def call_take(request, pk):
+    call_task_for_user_or_404(user=request.user, pk=pk)
+    try:
+        call_task_claim(call_task_id=pk, user=request.user)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("my_calls")
+    return redirect("call", pk=pk)
+
+
+@require_POST
+def call_outcome(request, pk):
+    call_task_for_user_or_404(user=request.user, pk=pk)
+    try:
+        call_task_log_outcome(
+            call_task_id=pk,
+            user=request.user,
+            outcome=request.POST.get("outcome", ""),
+            result=request.POST.get("result", "")[:5000],
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("call", pk=pk)
+    messages.success(request, _("Outcome saved."))
+    return redirect("my_calls")
+
+
+@require_POST
+def call_win_back(request, pk):
+    call_task_for_user_or_404(user=request.user, pk=pk)
+    reason_id = _int_or_none(request.POST.get("diagnosed_reason"))
+    diagnosis = request.POST.get("diagnosis", "")[:5000]
+    try:
+        if request.POST.get("result") == "won":
+            contract = win_back_won(
+                call_task_id=pk,
+                user=request.user,
+                product_id=_int_or_none(request.POST.get("product")),
+                offer_id=_int_or_none(request.POST.get("offer")),
+                diagnosed_reason_id=reason_id,
+                diagnosis=diagnosis,
+            )
+            messages.success(
+                request, _("Won back: contract %(number)s.") % {"number": contract.number}
+            )
+        else:
+            win_back_declined(
+                call_task_id=pk,
+                user=request.user,
+                diagnosed_reason_id=reason_id,
+                diagnosis=diagnosis,
+            )
+            messages.success(request, _("Recorded. Thank you for the call."))
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("call", pk=pk)
+    return redirect("my_calls")
