@@ -367,4 +367,12 @@ def call_screen_data(*, task: CallTask, user) -> dict:
             .order_by("code")[:20]
         )
         data["reasons"] = list(Reason.objects.filter(is_active=True))
+        if task.kind in ("care_check_in", "care_review") and task.win_back.new_contract_id:
+            since = task.win_back.closed_at
+            data["claims_since"] = list(task.customer.claims.filter(received_at__gte=since))
+            data["calls_since"] = list(
+                CallTask.objects.filter(customer=task.customer, updated_at__gte=since)
+                .exclude(pk=task.pk)
+                .order_by("-due_at")[:20]
+            )
     return data
