@@ -104,8 +104,12 @@ def call_tasks_dispatch_due(*, now: datetime | None = None, limit: int = 5000) -
                 dispatched_at__lt=now - timedelta(minutes=settings.CALLS_REDISPATCH_MINUTES),
             )
             .exclude(pk__in=due)
+            .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
         )
+        # Sent again now, and not again before the next grace period: no flood of messages
+        # while a worker is away.
+        CallTask.objects.filter(pk__in=stranded).update(dispatched_at=now)
         transaction.on_commit(lambda: _enqueue_prepare(due + stranded))
     return due
 
@@ -166,9 +170,16 @@ def call_task_claim(*, call_task_id: int, user) -> CallTask:
     if not taken and not (
         task.status == CallTaskStatus.IN_PROGRESS and task.assignee_id == user.pk
     ):
+        if task.status in (CallTaskStatus.DONE, CallTaskStatus.CANCELLED):
+            raise ServiceError(_("This call is already closed."), code="closed")
         if task.due_at > now:
             raise ServiceError(_("This call is not due yet."), code="not_due")
         raise ServiceError(_("Someone else has taken this call."), code="taken")
+    if task.prepared_at is None:
+        # Taken before beat dispatched it: get it ready now (survey link, consent check).
+        task = call_task_prepare(call_task_id=task.pk)
+        if task.status == CallTaskStatus.CANCELLED:
+            raise ServiceError(_("The customer asked not to be called."), code="do_not_call")
     return task
 
 
@@ -178,6 +189,7 @@ def call_task_log_outcome(*, call_task_id: int, user, outcome: str, result: str 
     every other planned call to them ends."""
     if outcome not in AGENT_OUTCOMES:
         raise ServiceError(_("Choose what happened on the call."), code="outcome")
+    closes_win_back = outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.DO_NOT_CALL)
     now = timezone.now()
     with transaction.atomic():
         task = (
@@ -190,6 +202,11 @@ def call_task_log_outcome(*, call_task_id: int, user, outcome: str, result: str 
             raise ServiceError(_("That call does not exist."), code="not_found")
         if task.status != CallTaskStatus.IN_PROGRESS or task.assignee_id != user.pk:
             raise ServiceError(_("Take the call before logging its outcome."), code="not_taken")
+        if task.kind == CallTaskKind.WIN_BACK and outcome == CallOutcome.REACHED:
+            raise ServiceError(
+                _("On a win-back call, record whether the customer came back or declined."),
+                code="outcome",
+            )
         task.attempts += 1
         task.outcome, task.result = outcome, result.strip()
         if outcome in RETRY_OUTCOMES and task.attempts < settings.CALLS_MAX_ATTEMPTS:
@@ -208,7 +225,9 @@ def call_task_log_outcome(*, call_task_id: int, user, outcome: str, result: str 
         if outcome == CallOutcome.DO_NOT_CALL:
             Customer.objects.filter(pk=task.customer_id).update(do_not_call=True)
             call_tasks_cancel_for_customer(customer_id=task.customer_id)
-        if task.win_back_id and task.outcome == CallOutcome.UNREACHABLE:
+        if task.kind == CallTaskKind.WIN_BACK and (
+            task.outcome == CallOutcome.UNREACHABLE or closes_win_back
+        ):
             from retention.services.winback import win_back_mark_unreachable
 
             win_back_mark_unreachable(win_back_id=task.win_back_id)

@@ -420,7 +420,7 @@ def cancellation_confirm(
         request.save()
         with pghistory.context(user=user.pk):
             contract_cancel(contract_id=request.contract_id, effective_date=request.effective_date)
-        intensive_care_end(customer_id=request.customer_id)
+        intensive_care_end(contract_id=request.contract_id)
         call_task_request(
             kind=CallTaskKind.SURVEY,
             customer_id=request.customer_id,

@@ -229,10 +229,11 @@ def _reason(reason_id: int | None) -> Reason | None:
     return reason
 
 
-def intensive_care_end(*, customer_id: int) -> int:
-    """A won-back customer who leaves again gets no more care calls."""
+def intensive_care_end(*, contract_id: int) -> int:
+    """A won-back customer who leaves again (cancels the won-back contract) gets no more
+    care calls; cancelling some other rental of theirs does not end the care."""
     return CallTask.objects.filter(
-        customer_id=customer_id,
+        contract_id=contract_id,
         kind__in=[CallTaskKind.CARE_CHECK_IN, CallTaskKind.CARE_REVIEW],
         status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS],
     ).update(status=CallTaskStatus.CANCELLED, updated_at=timezone.now())
