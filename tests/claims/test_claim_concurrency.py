@@ -3,15 +3,10 @@ decided by PostgreSQL's row locks. Exactly one step wins; the other is refused w
 changed, and a claim is flagged, or called in between, once."""
 
 import threading
-import time
-from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -21,93 +16,15 @@ from claims.models import Claim
 from retention.choices import CallTaskKind
 from retention.errors import Conflict
 from tests.claims.helpers import ESCALATION, PLAN, actions, audit, fresh
+from tests.concurrency import SECONDS
+from tests.concurrency import race as _race
+from tests.concurrency import the_winner as _the_winner
 
 S = ClaimState
 threaded = pytest.mark.django_db(transaction=True)
-SECONDS = 10  # the most any thread may wait for another; a healthy race takes milliseconds
 
 
 # ---- racing threads --------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    value: object = None
-    error: Exception | None = None
-
-    @property
-    def won(self) -> bool:
-        return self.error is None
-
-
-def _backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def _wait_until_queued(pids: list[int]) -> None:
-    """Return once every backend in `pids` is waiting for a lock."""
-    deadline = time.monotonic() + SECONDS
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid = ANY(%s)",
-                [pids],
-            )
-            if cursor.fetchone()[0] == len(pids):
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"backends {pids} never all queued on the lock")
-            time.sleep(0.005)
-
-
-def _race(*calls: Callable[[], object], hold: QuerySet | None = None) -> list[Outcome]:
-    """Run each call in a thread of its own, on a database connection of its own.
-
-    The threads meet at a barrier and go together. With `hold`, this thread keeps those rows
-    locked until every call is queued behind the lock, so the calls truly collide instead of
-    one finishing before the next has started.
-    """
-    barrier = threading.Barrier(len(calls) + 1, timeout=SECONDS)
-    pids: list[int] = [0] * len(calls)
-    outcomes = [Outcome() for _ in calls]
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            pids[index] = _backend_pid()
-            barrier.wait()
-            outcomes[index].value = call()
-        except Exception as error:
-            outcomes[index].error = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, call), daemon=True)
-        for index, call in enumerate(calls)
-    ]
-    try:
-        with transaction.atomic() if hold is not None else nullcontext():
-            if hold is not None:
-                assert list(hold.select_for_update()), "nothing to hold"
-            for thread in threads:
-                thread.start()
-            barrier.wait()
-            if hold is not None:
-                _wait_until_queued(pids)
-        # leaving the block commits and lets the queue through
-    finally:
-        for thread in threads:
-            thread.join(SECONDS)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still running"
-    return outcomes
-
-
-def _the_winner(outcomes: list[Outcome]) -> int:
-    winners = [index for index, outcome in enumerate(outcomes) if outcome.won]
-    assert len(winners) == 1, [outcome.error for outcome in outcomes]
-    return winners[0]
 
 
 def _locked(claim) -> QuerySet:

@@ -2,16 +2,10 @@
 halfway. Real threads on real database connections; each race is decided by PostgreSQL's row
 locks, and exactly one step wins while every other is refused with nothing changed."""
 
-import threading
-import time
-from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import dataclass
-
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
@@ -33,108 +27,15 @@ from retention.models import (
     OfferPresentation,
 )
 from retention.services import cancellations as svc
+from tests.concurrency import race as _race
+from tests.concurrency import the_winner as _the_winner
 from tests.factories import OfferFactory, UserFactory
 
 S = RequestState
 threaded = pytest.mark.django_db(transaction=True)
-SECONDS = 10  # the most any thread may wait for another; a healthy race takes milliseconds
 
 
-# ---- racing threads --------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    value: object = None
-    error: Exception | None = None
-
-    @property
-    def won(self) -> bool:
-        return self.error is None
-
-
-def _backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def _wait_until_queued(pids: list[int]) -> None:
-    """Return once every backend in `pids` is waiting for a lock."""
-    deadline = time.monotonic() + SECONDS
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid = ANY(%s)",
-                [pids],
-            )
-            if cursor.fetchone()[0] == len(pids):
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"backends {pids} never all queued on the lock")
-            time.sleep(0.005)
-
-
-def _race(
-    *calls: Callable[[], object], hold: QuerySet | None = None, in_order: bool = False
-) -> list[Outcome]:
-    """Run each call in a thread of its own, on a database connection of its own.
-
-    The threads connect, meet at a barrier and go together. With `hold`, this thread keeps
-    those rows locked (`SELECT ... FOR UPDATE`) until every call is queued behind the lock,
-    so the calls truly collide instead of one finishing before the next has started. With
-    `in_order`, they join the queue one after another in the order given; PostgreSQL grants
-    a row lock first come, first served, so the first call wins.
-    """
-    assert hold is not None or not in_order, "an order needs a lock to queue on"
-    barrier = threading.Barrier(len(calls) + 1, timeout=SECONDS)
-    go = [threading.Event() for _ in calls]
-    pids: list[int] = [0] * len(calls)
-    outcomes = [Outcome() for _ in calls]
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            pids[index] = _backend_pid()
-            barrier.wait()
-            if in_order and not go[index].wait(SECONDS):
-                raise TimeoutError("this thread's turn never came")
-            outcomes[index].value = call()
-        except Exception as error:
-            outcomes[index].error = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, call), daemon=True)
-        for index, call in enumerate(calls)
-    ]
-    try:
-        with transaction.atomic() if hold is not None else nullcontext():
-            if hold is not None:
-                assert list(hold.select_for_update()), "nothing to hold"
-            for thread in threads:
-                thread.start()
-            barrier.wait()
-            if in_order:
-                for index, event in enumerate(go):
-                    event.set()
-                    _wait_until_queued(pids[: index + 1])
-            elif hold is not None:
-                _wait_until_queued(pids)
-        # leaving the block commits and lets the queue through
-    finally:
-        for event in go:
-            event.set()
-        for thread in threads:
-            thread.join(SECONDS)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still running"
-    return outcomes
-
-
-def _the_winner(outcomes: list[Outcome]) -> int:
-    winners = [index for index, outcome in enumerate(outcomes) if outcome.won]
-    assert len(winners) == 1, [outcome.error for outcome in outcomes]
-    return winners[0]
+# ---- racing threads (tests/concurrency.py) ----------------------------------------------------
 
 
 def _locked(request) -> QuerySet:
