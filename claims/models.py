@@ -124,6 +124,14 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     countermeasure_plan = models.TextField(_("countermeasure"), blank=True)
     escalation_note = models.TextField(_("why it was escalated"), blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("escalated by"),
+    )
     supervisor_instruction = models.TextField(_("supervisor's instruction"), blank=True)
     instructed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,6 +206,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != S.CLOSED
+
+    @property
+    def approval_requested_by_id(self) -> int | None:
+        """Who escalated the claim (they may not instruct it themselves)."""
+        return self.escalated_by_id
 
     @property
     def customer_status(self) -> str:

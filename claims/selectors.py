@@ -87,7 +87,7 @@ def claim_console_data(*, claim: Claim, user) -> dict:
         "root_causes": RootCause.choices,
         "now": now,
         "idle_minutes": int((now - claim.last_activity_at).total_seconds() // 60),
-        "version": f"{claim.state}|{','.join(sorted(actions))}|{claim.flagged_at}",
+        "version": f"{claim.state}|{','.join(sorted(actions))}",
         "requests": list(claim.cancellation_requests.all()),
         "text_steps": _text_steps(),
     }

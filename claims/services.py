@@ -80,6 +80,15 @@ def claim_open(*, customer_id: int, user, subject: str, contract_id: int | None 
             if not belongs:
                 raise ServiceError(_("That contract is not this customer's."), code="contract")
         now = timezone.now()
+        recent = Claim.objects.filter(
+            customer=customer,
+            agent=user,
+            subject=subject[:200],
+            state=S.RECEIVED,
+            received_at__gte=now - timedelta(seconds=30),
+        ).first()
+        if recent is not None:
+            return recent  # the form sent twice: one claim
         claim = Claim.objects.create(
             customer=customer,
             contract_id=contract_id,
@@ -140,7 +149,7 @@ def claim_escalate(*, claim_id: int, user, note: str, expected_state: str | None
     """Cannot be solved on the spot: the claim goes to the supervisors' queue."""
     with transaction.atomic():
         claim = _lock(claim_id, expected_state)
-        claim.escalation_note = _text(note)
+        claim.escalation_note, claim.escalated_by = _text(note), user
         _step(claim, "escalate", user=user, note=claim.escalation_note)
     return claim
 
@@ -350,7 +359,22 @@ def compensation_propose(
         _check_may_handle(claim, user)
         if not claim.is_open:
             raise ServiceError(_("This claim is closed."), code="closed")
-        needs_approval = amount > settings.CLAIMS_COMPENSATION_APPROVAL_THRESHOLD
+        recent = claim.compensations.filter(
+            proposed_by=user,
+            form=form,
+            amount=amount,
+            proposed_at__gte=timezone.now() - timedelta(seconds=30),
+        ).first()
+        if recent is not None:
+            return recent  # the same proposal twice in a moment: a double click
+        given = sum(
+            claim.compensations.exclude(status=CompensationStatus.DENIED).values_list(
+                "amount", flat=True
+            )
+        )
+        # The threshold is on what the claim has cost in all, so splitting a large refund
+        # into small ones still reaches a supervisor.
+        needs_approval = given + amount > settings.CLAIMS_COMPENSATION_APPROVAL_THRESHOLD
         compensation = Compensation.objects.create(
             claim=claim,
             form=form,
@@ -390,7 +414,10 @@ def compensation_decide(
         )
         if compensation is None:
             raise ServiceError(_("That compensation does not exist."), code="not_found")
-        if not can_decide_approval(user, compensation.claim):
+        if (
+            not can_decide_approval(user, compensation.claim)
+            or compensation.proposed_by_id == user.pk
+        ):
             raise NotPermitted(_("You are not allowed to take that step."))
         if compensation.status != CompensationStatus.AWAITING_APPROVAL:
             raise ServiceError(_("This compensation was already decided."), code="decided")

@@ -17,10 +17,15 @@ def can_handle_request(user, request) -> bool:
 
 @rules.predicate
 def can_decide_approval(user, request) -> bool:
-    """Supervisors decide approvals, never on a request they are handling themselves."""
+    """Supervisors decide approvals, never on something they handle themselves or asked
+    for themselves (`approval_requested_by_id`: who presented the offer, who escalated)."""
     if user is None or not user.is_authenticated or request is None:
         return False
-    return user.has_perm("retention.approve_offers") and request.agent_id != user.pk
+    if request.agent_id == user.pk:
+        return False
+    if getattr(request, "approval_requested_by_id", None) == user.pk:
+        return False
+    return user.has_perm("retention.approve_offers")
 
 
 rules.add_perm("retention.act_on_request", can_handle_request)

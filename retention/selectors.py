@@ -331,8 +331,9 @@ def call_screen_data(*, task: CallTask, user) -> dict:
     """What the agent needs on the call: the script, the history behind it and, for a
     win-back call, why they left, what they were offered, and what we can offer now."""
     from retention.choices import CallOutcome
-    from retention.models import Offer, Product
+    from retention.models import Product
     from retention.scripts import call_script
+    from retention.services.winback import win_back_offers
 
     data = {
         "task": task,
@@ -348,6 +349,7 @@ def call_screen_data(*, task: CallTask, user) -> dict:
             )
         ],
         "mine": task.assignee_id == user.pk and task.status == "in_progress",
+        "show_pii": user.has_perm("retention.view_customer_pii"),
     }
     if task.win_back_id:
         last_request = (
@@ -361,11 +363,7 @@ def call_screen_data(*, task: CallTask, user) -> dict:
             list(last_request.presentations.order_by("position")) if last_request else []
         )
         data["products"] = list(Product.objects.filter(is_active=True).order_by("category"))
-        data["winback_offers"] = list(
-            Offer.objects.filter(is_active=True)
-            .exclude(kind="fee_adjustment")
-            .order_by("code")[:20]
-        )
+        data["winback_offers"] = list(win_back_offers()[:20])
         data["reasons"] = list(Reason.objects.filter(is_active=True))
         if task.kind in ("care_check_in", "care_review") and task.win_back.new_contract_id:
             since = task.win_back.closed_at

@@ -189,6 +189,12 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def approval_requested_by_id(self) -> int | None:
+        """Who presented the offer waiting for approval (they may not approve it)."""
+        presentation = self.current_presentation
+        return presentation.presented_by_id if presentation is not None else None
+
     # ---- the tree -------------------------------------------------------------------------
 
     @transition(

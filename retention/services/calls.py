@@ -175,6 +175,10 @@ def call_task_claim(*, call_task_id: int, user) -> CallTask:
         if task.due_at > now:
             raise ServiceError(_("This call is not due yet."), code="not_due")
         raise ServiceError(_("Someone else has taken this call."), code="taken")
+    if taken:
+        from retention.services.audit import audit_record
+
+        audit_record(subject=task, action="take_call", target=task.status, user=user)
     if task.prepared_at is None:
         # Taken before beat dispatched it: get it ready now (survey link, consent check).
         task = call_task_prepare(call_task_id=task.pk)
@@ -222,6 +226,17 @@ def call_task_log_outcome(*, call_task_id: int, user, outcome: str, result: str 
             if outcome in RETRY_OUTCOMES:
                 task.outcome = CallOutcome.UNREACHABLE
         task.save()
+        from retention.services.audit import audit_record
+
+        audit_record(
+            subject=task,
+            action="call_outcome",
+            source=CallTaskStatus.IN_PROGRESS,
+            target=task.status,
+            user=user,
+            note=task.result,
+            data={"outcome": task.outcome, "attempts": task.attempts},
+        )
         if outcome == CallOutcome.DO_NOT_CALL:
             Customer.objects.filter(pk=task.customer_id).update(do_not_call=True)
             call_tasks_cancel_for_customer(customer_id=task.customer_id)

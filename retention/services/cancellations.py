@@ -28,6 +28,7 @@ from retention.choices import (
 from retention.errors import NotPermitted, RequestAlreadyOpen, ServiceError
 from retention.fsm import record_lock, transition_refusal, transition_run
 from retention.models import (
+    AuditEntry,
     CallTask,
     CancellationRequest,
     Contract,
@@ -465,7 +466,9 @@ def cancellation_schedule_callback(
             due_at=callback_at,
             queue=CallQueue.AGENTS,
             assignee_id=request.agent_id,
-            idempotency_key=f"callback:{request.pk}:{callback_at.isoformat()}",
+            # The n-th callback of this request: a retried click plans it once, and a later
+            # callback promised for the same time is planned anew.
+            idempotency_key=f"callback:{request.pk}:{_callbacks_promised(request)}",
             notes=note,
         )
     return request
@@ -497,6 +500,17 @@ def cancellation_withdraw(
             _answer(pending, PresentationAnswer.ABANDONED)
         _callbacks_close(request, CallTaskStatus.CANCELLED)
     return request
+
+
+def _callbacks_promised(request: CancellationRequest) -> int:
+    """How many callbacks this request has promised, counting the one being promised now
+    (the audit entry of this transition is already written)."""
+    return AuditEntry.objects.filter(
+        subject_type__app_label="retention",
+        subject_type__model="cancellationrequest",
+        subject_id=request.pk,
+        action="schedule_callback",
+    ).count()
 
 
 def _callbacks_close(request: CancellationRequest, status: str) -> None:

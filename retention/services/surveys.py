@@ -1,6 +1,7 @@
 """Survey invitations and answers. The link carries a random token; only its hash is
 stored. A link works once and expires."""
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from retention.choices import RequestState, SurveyTouchpoint
 from retention.errors import ServiceError
 from retention.models import CallTask, Survey, survey_token_hash
+
+log = logging.getLogger(__name__)
 
 
 def _touchpoint(task: CallTask) -> str:
@@ -49,22 +52,32 @@ def survey_invite_for_call(*, task: CallTask) -> Survey:
         survey_id = survey.pk
 
         def send() -> None:
-            with translation.override(customer.language):
-                send_mail(
-                    _("How did we do?"),
-                    _(
-                        "Thank you for talking with us. Two minutes of your time would help us "
-                        "do better: %(link)s\n\nThe link works once and for %(days)d days."
-                    )
-                    % {"link": link, "days": settings.SURVEY_LINK_DAYS},
-                    None,
-                    [customer.email],
-                )
+            # After the commit: a mail server that is down must not undo the survey, nor
+            # fail the agent's click. The survey call still asks the questions by phone.
+            try:
+                _send(customer, link)
+            except Exception:
+                log.exception("survey invitation %s could not be emailed", survey_id)
+                return
             Survey.objects.filter(pk=survey_id).update(emailed_at=timezone.now())
 
         transaction.on_commit(send)
     survey.token = token  # for the caller (tests, the agent's screen); never stored
     return survey
+
+
+def _send(customer, link: str) -> None:
+    with translation.override(customer.language):
+        send_mail(
+            _("How did we do?"),
+            _(
+                "Thank you for talking with us. Two minutes of your time would help us "
+                "do better: %(link)s\n\nThe link works once and for %(days)d days."
+            )
+            % {"link": link, "days": settings.SURVEY_LINK_DAYS},
+            None,
+            [customer.email],
+        )
 
 
 def survey_find(*, token: str) -> tuple[Survey | None, str]:

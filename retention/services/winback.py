@@ -9,20 +9,23 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retention.choices import (
+    AmendmentKind,
     CallQueue,
     CallTaskKind,
     CallTaskStatus,
+    OfferKind,
     WinBackOutcome,
 )
 from retention.errors import NotPermitted, ServiceError
 from retention.models import (
     CallTask,
     Contract,
+    ContractAmendment,
     Offer,
     Product,
     Reason,
@@ -126,9 +129,7 @@ def win_back_won(
         product = Product.objects.filter(pk=product_id, is_active=True).first()
         if product is None:
             raise ServiceError(_("Choose a product on sale."), code="product")
-        offer = Offer.objects.filter(pk=offer_id, is_active=True).first() if offer_id else None
-        if offer_id and offer is None:
-            raise ServiceError(_("That offer is not available."), code="offer")
+        offer = _win_back_offer(offer_id, now) if offer_id else None
         reason = _reason(diagnosed_reason_id)
         start = timezone.localdate(now)
         contract = Contract.objects.create(
@@ -139,6 +140,8 @@ def win_back_won(
             term_months=product.default_term_months,
             monthly_fee=product.monthly_fee,
         )
+        if offer is not None:
+            _offer_apply_to_new_contract(contract=contract, offer=offer, user=user)
         case.outcome, case.new_contract, case.offer = WinBackOutcome.WON_BACK, contract, offer
         case.diagnosed_reason, case.diagnosis_note = reason, diagnosis.strip()
         case.handled_by, case.closed_at = user, now
@@ -214,10 +217,65 @@ def win_back_declined(
     return case
 
 
+WIN_BACK_OFFER_KINDS = {
+    OfferKind.DISCOUNT_PERCENT,
+    OfferKind.FREE_MONTHS,
+    OfferKind.SERVICE_IMPROVEMENT,
+    OfferKind.GIFT,
+    OfferKind.COMPETITOR_MATCH,
+}
+
+
+def win_back_offers(*, now: datetime | None = None):
+    """Offers a win-back call may make on its own: active now, a kind that fits a new
+    contract, and within the agent's authority (nothing to wait for a supervisor on)."""
+    now = now or timezone.now()
+    return (
+        Offer.objects.filter(is_active=True, kind__in=WIN_BACK_OFFER_KINDS)
+        .filter(Q(active_from__isnull=True) | Q(active_from__lte=now))
+        .filter(Q(active_until__isnull=True) | Q(active_until__gt=now))
+        .filter(Q(agent_limit__isnull=True) | Q(fixed_cost__lte=F("agent_limit")))
+        .order_by("code")
+    )
+
+
+def _win_back_offer(offer_id, now: datetime) -> Offer:
+    try:
+        offer = win_back_offers(now=now).filter(pk=int(offer_id)).first()
+    except (TypeError, ValueError):
+        offer = None
+    if offer is None:
+        raise ServiceError(_("That offer is not available."), code="offer")
+    return offer
+
+
+def _offer_apply_to_new_contract(*, contract: Contract, offer: Offer, user) -> None:
+    """The win-back offer reaches the new contract (an amendment, as for a save)."""
+    start = contract.start_date
+    amendment = ContractAmendment(
+        contract=contract, effective_date=start, created_by=user, note=f"{offer.code} (win-back)"
+    )
+    if offer.kind == OfferKind.DISCOUNT_PERCENT:
+        until = add_months(start, offer.duration_months or contract.term_months)
+        amendment.kind = AmendmentKind.DISCOUNT
+        amendment.discount_percent, amendment.discount_until = offer.value, until
+        contract.discount_percent, contract.discount_until = offer.value, until
+        contract.save(update_fields=["discount_percent", "discount_until", "updated_at"])
+    elif offer.kind == OfferKind.FREE_MONTHS:
+        amendment.kind, amendment.free_months = AmendmentKind.FREE_MONTHS, offer.value
+        contract.free_months_remaining = offer.value
+        contract.save(update_fields=["free_months_remaining", "updated_at"])
+    else:
+        amendment.kind = AmendmentKind.BENEFIT
+    amendment.save()
+
+
 def win_back_mark_unreachable(*, win_back_id: int) -> None:
-    WinBackCase.objects.filter(pk=win_back_id, outcome=WinBackOutcome.PENDING).update(
+    updated = WinBackCase.objects.filter(pk=win_back_id, outcome=WinBackOutcome.PENDING).update(
         outcome=WinBackOutcome.UNREACHABLE, closed_at=timezone.now()
     )
+    if updated:
+        audit_record(subject=WinBackCase(pk=win_back_id), action="win_back_unreachable", user=None)
 
 
 def _reason(reason_id: int | None) -> Reason | None:

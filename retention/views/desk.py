@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import RequestAlreadyOpen, ServiceError
@@ -24,7 +24,8 @@ def _require(request, permission: str) -> None:
 
 @require_GET
 def home(request):
-    return render(request, "retention/home.html", {"summary": home_summary()})
+    summary = home_summary() if request.user.has_perm("retention.view_customer") else None
+    return render(request, "retention/home.html", {"summary": summary})
 
 
 @require_GET
@@ -67,5 +68,10 @@ def cancellation_start(request, contract_pk):
         return redirect("console", pk=already.request_id)
     except ServiceError as refused:
         messages.error(request, refused.message)
-        return redirect(request.POST.get("back") or "search")
+        back = request.POST.get("back", "")
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}
+        ):
+            back = "search"
+        return redirect(back)
     return redirect("console", pk=opened.pk)

@@ -34,24 +34,37 @@
       }
     }
   });
-  // A note typed while the network was down is kept in the browser until it is saved.
+  // A note typed while the network was down is kept in the browser until it is saved. It is
+  // put back only over the very text it was typed on, never over someone's newer notes.
   document.addEventListener("input", function (event) {
-    if (event.target.matches("[data-notes-key]")) {
-      localStorage.setItem(event.target.dataset.notesKey, event.target.value);
+    var area = event.target;
+    if (area.matches("[data-notes-key]")) {
+      localStorage.setItem(
+        area.dataset.notesKey,
+        JSON.stringify({ text: area.value, base: area.dataset.notesBase || "" })
+      );
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
     if (source.matches && source.matches("[data-notes-key]") && event.detail.successful) {
       localStorage.removeItem(source.dataset.notesKey);
+      source.dataset.notesBase = source.value;
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-notes-key]").forEach(function (area) {
-      var draft = localStorage.getItem(area.dataset.notesKey);
-      if (draft !== null && draft !== area.value) {
-        area.value = draft;
+      var draft = null;
+      try {
+        draft = JSON.parse(localStorage.getItem(area.dataset.notesKey));
+      } catch (ignored) {
+        draft = null;
+      }
+      if (draft && draft.base === area.value && draft.text !== area.value) {
+        area.value = draft.text;
         area.dispatchEvent(new Event("input", { bubbles: true }));
+      } else if (draft) {
+        localStorage.removeItem(area.dataset.notesKey);
       }
     });
   });
