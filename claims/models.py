@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from claims.choices import (
     MATERIAL_FORMS,
@@ -30,6 +30,7 @@ from retention.permissions import transition_can_decide, transition_can_handle
 
 S = ClaimState
 OPEN_STATES = [s for s in ClaimState.values if s != S.CLOSED]
+MANAGER_SOURCES = [s for s in OPEN_STATES if s != S.ESCALATED]
 STEPS = [
     S.RECEIVED,
     S.APOLOGIZED,
@@ -157,6 +158,9 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         _("flagged because"), max_length=10, choices=FlagReason.choices, blank=True
     )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    manager_requested_at = models.DateTimeField(
+        _("customer asked for a manager"), null=True, blank=True
+    )
     next_contact_due = models.DateTimeField(_("next interim contact"), null=True, blank=True)
     interim_contacts = models.PositiveSmallIntegerField(_("interim contacts planned"), default=0)
     customer_type = models.ForeignKey(
@@ -339,6 +343,18 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     def close(self):
         self.closed_at = timezone.now()
         self.flagged_at, self.flag_reason, self.next_contact_due = None, "", None
+
+    @transition(
+        field=state,
+        source=MANAGER_SOURCES,
+        target=RETURN_VALUE(*MANAGER_SOURCES),
+        permission=transition_can_handle,
+    )
+    def request_manager(self):
+        """The customer asks for a manager: the claim stays at its step and goes to the
+        supervisors' queue until one takes it over."""
+        self.manager_requested_at = timezone.now()
+        return self.state
 
 
 class Compensation(models.Model):

@@ -129,4 +129,15 @@ def supervisor_queue_claims(*, user) -> dict:
         .select_related("claim__customer", "claim__agent", "proposed_by")
         .order_by("proposed_at")[:100]
     )
-    return {"escalated": escalated, "overdue_claims": overdue, "compensations": compensations}
+    manager_claims = list(
+        Claim.objects.exclude(state=S.CLOSED)
+        .filter(manager_requested_at__isnull=False)
+        .select_related("customer", "agent")
+        .order_by("manager_requested_at")[:100]
+    )
+    return {
+        "escalated": escalated,
+        "overdue_claims": overdue,
+        "compensations": compensations,
+        "manager_claims": manager_claims,
+    }

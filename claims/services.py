@@ -33,6 +33,7 @@ from retention.permissions import can_decide_approval, can_handle_request
 from retention.services.audit import audit_record
 from retention.services.calls import call_task_request
 from retention.services.cancellations import cancellation_open
+from retention.services.supervision import handler_change
 
 S = ClaimState
 
@@ -517,3 +518,21 @@ def _interim_contacts_plan(now: datetime) -> int:
             claim.save(update_fields=["interim_contacts", "next_contact_due", "updated_at"])
             planned += 1
     return planned
+
+
+def claim_request_manager(*, claim_id: int, user, expected_state: str | None = None) -> Claim:
+    with transaction.atomic():
+        claim = _lock(claim_id, expected_state)
+        _step(claim, "request_manager", user=user)
+    return claim
+
+
+def claim_hand_over(*, claim_id: int, user, new_agent_id: int | None = None) -> Claim:
+    """A supervisor takes the claim over (no new agent) or gives it to another agent."""
+    return handler_change(
+        queryset=Claim.objects.all(),
+        pk=claim_id,
+        user=user,
+        new_agent_id=new_agent_id,
+        missing=_("That claim does not exist."),
+    )

@@ -66,6 +66,12 @@ ACTIONS: dict[str, Action] = {
             expected_state=seen,
         ),
     ),
+    "request_manager": Action(
+        f.EmptyForm,
+        lambda pk, user, data, seen: svc.claim_request_manager(
+            claim_id=pk, user=user, expected_state=seen
+        ),
+    ),
     "set_deadline": Action(
         f.DeadlineForm,
         lambda pk, user, data, seen: svc.claim_set_deadline(
@@ -210,3 +216,19 @@ def claim_instruct(request, pk):
     except ServiceError as refused:
         messages.error(request, refused.message)
     return redirect("approvals")
+
+
+@require_POST
+def claim_hand_over(request, pk):
+    try:
+        svc.claim_hand_over(claim_id=pk, user=request.user, new_agent_id=_handover_target(request))
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("approvals")
+
+
+def _handover_target(request):
+    """None takes the call over; "give" needs an agent chosen (else a clear refusal)."""
+    if request.POST.get("take"):
+        return None
+    return request.POST.get("agent") or "none"

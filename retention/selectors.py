@@ -374,3 +374,88 @@ def call_screen_data(*, task: CallTask, user) -> dict:
                 .order_by("-due_at")[:20]
             )
     return data
+
+
+def manager_requests(*, user) -> list[CancellationRequest]:
+    """Calls where the customer asked for a manager, the longest wait first."""
+    if not user.has_perm("retention.approve_offers"):
+        raise PermissionDenied
+    return list(
+        CancellationRequest.objects.filter(
+            manager_requested_at__isnull=False, state__in=OPEN_STATES
+        )
+        .select_related("customer", "contract", "agent")
+        .order_by("manager_requested_at")[:100]
+    )
+
+
+def desk_agents():
+    """People who take calls, for reassigning (one query; a floor has dozens, not millions)."""
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=["agent", "retention_specialist"])
+        .distinct()
+        .order_by("username")[:500]
+    )
+
+
+def floor_overview(*, user, now=None) -> dict:
+    """Who is on which call, the calls waiting per queue, and today's outcomes: five
+    aggregate queries whatever the size of the floor or the book."""
+    from django.db.models import Min
+
+    from claims.models import OPEN_STATES as CLAIM_OPEN_STATES
+    from claims.models import Claim
+    from retention.choices import CallQueue, CallTaskStatus
+
+    if not user.has_perm("retention.approve_offers"):
+        raise PermissionDenied
+    now = now or timezone.now()
+    people: dict[str, dict] = {}
+    for row in (
+        CancellationRequest.objects.filter(state__in=OPEN_STATES)
+        .values("agent__username")
+        .annotate(n=Count("pk"), oldest=Min("opened_at"))
+    ):
+        people.setdefault(row["agent__username"], {})["requests"] = row
+    for row in (
+        Claim.objects.filter(state__in=CLAIM_OPEN_STATES)
+        .values("agent__username")
+        .annotate(n=Count("pk"), oldest=Min("received_at"))
+    ):
+        people.setdefault(row["agent__username"], {})["claims"] = row
+    for data in people.values():
+        oldest = min((data[k]["oldest"] for k in ("requests", "claims") if k in data), default=now)
+        data["minutes"] = int((now - oldest).total_seconds() // 60)
+    late = now - timedelta(hours=1)
+    queues = {
+        row["queue"]: row
+        for row in CallTask.objects.filter(
+            status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS]
+        )
+        .values("queue")
+        .annotate(
+            due=Count("pk", filter=Q(due_at__lte=now)),
+            overdue=Count("pk", filter=Q(due_at__lte=late)),
+            in_progress=Count("pk", filter=Q(status=CallTaskStatus.IN_PROGRESS)),
+        )
+    }
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = dict(
+        CancellationRequest.objects.filter(
+            closed_at__gte=start_of_day,
+            state__in=[RequestState.RETAINED, RequestState.CANCELLED],
+        )
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    saves, cancellations = today.get(RequestState.RETAINED, 0), today.get(RequestState.CANCELLED, 0)
+    return {
+        "people": sorted(people.items(), key=lambda item: -item[1]["minutes"]),
+        "queues": [(queue, queues.get(queue.value, {})) for queue in CallQueue],
+        "saves": saves,
+        "cancellations": cancellations,
+        "save_rate": saves / (saves + cancellations) if saves + cancellations else None,
+        "now": now,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retention.views import approvals, calls, console, desk, surveys
+from retention.views import approvals, calls, console, desk, floor, surveys
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("desk/requests/<int:pk>/notes", console.notes_save, name="console_notes"),
     path("desk/requests/<int:pk>/act/<slug:name>", console.console_act, name="console_act"),
     path("desk/approvals/", approvals.approvals, name="approvals"),
+    path("desk/requests/<int:pk>/hand-over", approvals.request_hand_over, name="hand_over"),
+    path("desk/floor/", floor.floor, name="floor"),
     path("desk/calls/", calls.my_calls, name="my_calls"),
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
     path("desk/calls/<int:pk>/take", calls.call_take, name="call_take"),

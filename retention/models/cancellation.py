@@ -43,6 +43,7 @@ FINAL_STATES = [S.RETAINED, S.CANCELLED, S.WITHDRAWN]
 INSIST_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.AWAITING_APPROVAL]
 # A customer on hold for a supervisor cannot also be promised a callback: withdraw first.
 CALLBACK_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.CANCELLING]
+MANAGER_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.CANCELLING]
 
 
 # Guards: read the instance, never write. They describe the request's own state, so
@@ -153,6 +154,9 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     max_offers = models.PositiveSmallIntegerField(_("offer limit"), default=3)
     state_before_callback = models.CharField(max_length=20, blank=True)
     callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    manager_requested_at = models.DateTimeField(
+        _("customer asked for a manager"), null=True, blank=True
+    )
     quote = models.JSONField(_("quote"), null=True, blank=True)
     effective_date = models.DateField(_("cancellation effective"), null=True, blank=True)
     pickup_date = models.DateField(_("product pickup"), null=True, blank=True)
@@ -315,6 +319,18 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     def resume(self):
         previous, self.state_before_callback = self.state_before_callback, ""
         return previous
+
+    @transition(
+        field=state,
+        source=MANAGER_SOURCES,
+        target=RETURN_VALUE(*MANAGER_SOURCES),
+        permission=transition_can_handle,
+    )
+    def request_manager(self):
+        """The customer asks for a manager: the call stays where it is and goes to the
+        supervisors' queue until one takes it over."""
+        self.manager_requested_at = timezone.now()
+        return self.state
 
     @transition(
         field=state, source=OPEN_STATES, target=S.WITHDRAWN, permission=transition_can_handle

@@ -44,6 +44,7 @@ from retention.quote import QuoteTerms, cancellation_quote
 from retention.services.audit import audit_record
 from retention.services.calls import call_task_request
 from retention.services.contracts import contract_apply_offer, contract_cancel
+from retention.services.supervision import handler_change
 from retention.services.winback import intensive_care_end
 
 
@@ -561,3 +562,25 @@ def cancellation_tag_customer_type(
             data={"customer_type": customer_type.code if customer_type else None},
         )
     return request
+
+
+def cancellation_request_manager(
+    *, request_id: int, user, note: str = "", expected_state: str | None = None
+) -> CancellationRequest:
+    with transaction.atomic():
+        request = _lock(request_id, expected_state)
+        transition_run(request, "request_manager", user=user, note=note)
+    return request
+
+
+def cancellation_hand_over(
+    *, request_id: int, user, new_agent_id: int | None = None
+) -> CancellationRequest:
+    """A supervisor takes the call over (no new agent) or gives it to another agent."""
+    return handler_change(
+        queryset=CancellationRequest.objects.all(),
+        pk=request_id,
+        user=user,
+        new_agent_id=new_agent_id,
+        missing=_("That cancellation request does not exist."),
+    )

@@ -13,14 +13,21 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.selectors import supervisor_queue_claims
 from retention.errors import Conflict, ServiceError
 from retention.forms import NoteForm
-from retention.selectors import approvals_pending
-from retention.services.cancellations import offer_approve, offer_deny
+from retention.selectors import approvals_pending, desk_agents, manager_requests
+from retention.services.cancellations import cancellation_hand_over, offer_approve, offer_deny
 
 
 def _queue(user) -> dict:
-    context = {"pending": approvals_pending(user=user), **supervisor_queue_claims(user=user)}
+    context = {
+        "pending": approvals_pending(user=user),
+        "manager_requests": manager_requests(user=user),
+        "agents": desk_agents(),
+        **supervisor_queue_claims(user=user),
+    }
     keys = [
         [r.pk for r in context["pending"]],
+        [r.pk for r in context["manager_requests"]],
+        [c.pk for c in context["manager_claims"]],
         [c.pk for c in context["escalated"]],
         [(c.pk, c.flag_reason) for c in context["overdue_claims"]],
         [c.pk for c in context["compensations"]],
@@ -59,3 +66,22 @@ def approval_decide(request, pk, decision):
     if request.htmx:
         return render(request, "retention/approvals.html#queue", _queue(request.user))
     return redirect("approvals")
+
+
+@require_POST
+def request_hand_over(request, pk):
+    """Take the call over, or give it to the agent chosen."""
+    try:
+        cancellation_hand_over(
+            request_id=pk, user=request.user, new_agent_id=_handover_target(request)
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    return redirect("approvals")
+
+
+def _handover_target(request):
+    """None takes the call over; "give" needs an agent chosen (else a clear refusal)."""
+    if request.POST.get("take"):
+        return None
+    return request.POST.get("agent") or "none"

@@ -127,6 +127,12 @@ ACTIONS: dict[str, Action] = {
             request_id=pk, user=user, note=data["note"], expected_state=seen
         ),
     ),
+    "request_manager": Action(
+        f.NoteForm,
+        lambda pk, user, data, seen: svc.cancellation_request_manager(
+            request_id=pk, user=user, note=data["note"], expected_state=seen
+        ),
+    ),
     "tag_customer_type": Action(
         f.CustomerTypeForm,
         lambda pk, user, data, seen: svc.cancellation_tag_customer_type(

@@ -1,0 +1,49 @@
+"""What a supervisor does to a call in progress: take it over, or hand it to another agent.
+Shared by cancellation requests and claims (anything with an `agent` and a `state`)."""
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from retention.errors import NotPermitted, ServiceError
+from retention.fsm import record_lock
+from retention.services.audit import audit_record
+
+
+def _check_supervisor(user) -> None:
+    if not user.has_perm("retention.approve_offers"):
+        raise NotPermitted(_("Only supervisors take over or reassign calls."))
+
+
+def handler_change(
+    *, queryset: models.QuerySet, pk: int, user, new_agent_id: int | None, missing: str
+) -> models.Model:
+    """Make `new_agent_id` (or the supervisor, when None: a take-over) the handler of the
+    open request or claim `pk`, clearing a customer's request for a manager. Audited."""
+    _check_supervisor(user)
+    with transaction.atomic():
+        subject = record_lock(queryset, pk, expected_state=None, missing=missing)
+        if not subject.is_open:
+            raise ServiceError(_("This is closed; there is nothing to hand over."), code="closed")
+        if new_agent_id is None:
+            new_agent = user
+        else:
+            try:
+                new_agent = User.objects.get(pk=int(new_agent_id), is_active=True)
+            except (User.DoesNotExist, TypeError, ValueError):
+                raise ServiceError(_("Choose an agent from the list."), code="agent") from None
+            if not new_agent.has_perm("retention.handle_calls"):
+                raise ServiceError(_("That person does not take calls."), code="agent")
+        previous = subject.agent_id
+        subject.agent = new_agent
+        subject.manager_requested_at = None
+        subject.save()
+        audit_record(
+            subject=subject,
+            action="take_over" if new_agent == user else "reassign",
+            source=subject.state,
+            target=subject.state,
+            user=user,
+            data={"from": previous, "to": new_agent.pk},
+        )
+    return subject
