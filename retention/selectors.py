@@ -459,3 +459,9 @@ def floor_overview(*, user, now=None) -> dict:
         "save_rate": saves / (saves + cancellations) if saves + cancellations else None,
         "now": now,
     }
+
+
+def coaching_notes_for(*, user) -> list:
+    from retention.models import CoachingNote
+
+    return list(CoachingNote.objects.filter(agent=user).select_related("author")[:5])

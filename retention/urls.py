@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/approvals/", approvals.approvals, name="approvals"),
     path("desk/requests/<int:pk>/hand-over", approvals.request_hand_over, name="hand_over"),
     path("desk/floor/", floor.floor, name="floor"),
+    path("desk/floor/coach", floor.coaching_note, name="coach"),
     path("desk/calls/", calls.my_calls, name="my_calls"),
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
     path("desk/calls/<int:pk>/take", calls.call_take, name="call_take"),

@@ -6,7 +6,7 @@ from retention.models.book import (
     add_months,
     months_between,
 )
-from retention.models.calls import CallTask
+from retention.models.calls import CallTask, CoachingNote
 from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
 from retention.models.catalog import CustomerType, Offer, Reason
 from retention.models.surveys import Survey, survey_token_hash
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "CallTask",
     "CancellationRequest",
+    "CoachingNote",
     "Contract",
     "ContractAmendment",
     "Customer",

@@ -98,3 +98,24 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class CoachingNote(models.Model):
+    """A supervisor's note to an agent, shown on the agent's home page (the feedback loop
+    from what supervisors see in calls and win-back diagnoses back to the front line)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coaching_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coaching note")
+        verbose_name_plural = _("coaching notes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agent", "-created_at"], name="coaching_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} → {self.agent_id}"

@@ -47,3 +47,21 @@ def handler_change(
             data={"from": previous, "to": new_agent.pk},
         )
     return subject
+
+
+def coaching_note_write(*, user, agent_id, text: str):
+    """A supervisor's coaching note for an agent; the agent sees it on their home page."""
+    from retention.models import CoachingNote
+
+    _check_supervisor(user)
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the note first."), code="text")
+    try:
+        agent = User.objects.get(pk=int(agent_id), is_active=True)
+    except (User.DoesNotExist, TypeError, ValueError):
+        raise ServiceError(_("Choose an agent from the list."), code="agent") from None
+    with transaction.atomic():
+        note = CoachingNote.objects.create(agent=agent, author=user, text=text[:5000])
+        audit_record(subject=note, action="coach", user=user, data={"agent": agent.pk})
+    return note

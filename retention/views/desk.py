@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import RequestAlreadyOpen, ServiceError
 from retention.selectors import (
+    coaching_notes_for,
     customer_get_for_user,
     customer_overview,
     customer_search,
@@ -25,7 +26,8 @@ def _require(request, permission: str) -> None:
 @require_GET
 def home(request):
     summary = home_summary() if request.user.has_perm("retention.view_customer") else None
-    return render(request, "retention/home.html", {"summary": summary})
+    notes = coaching_notes_for(user=request.user)
+    return render(request, "retention/home.html", {"summary": summary, "coaching": notes})
 
 
 @require_GET

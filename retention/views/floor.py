@@ -1,14 +1,33 @@
 """The floor view for supervisors: who is on which call, what is waiting, today so far."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from retention.selectors import floor_overview
+from retention.errors import ServiceError
+from retention.selectors import desk_agents, floor_overview
+from retention.services.supervision import coaching_note_write
 
 
 @require_GET
 def floor(request):
-    context = floor_overview(user=request.user)
+    context = {**floor_overview(user=request.user), "agents": desk_agents()}
     if request.htmx:
         return render(request, "retention/floor.html#board", context)
     return render(request, "retention/floor.html", context)
+
+
+@require_POST
+def coaching_note(request):
+    try:
+        coaching_note_write(
+            user=request.user,
+            agent_id=request.POST.get("agent"),
+            text=request.POST.get("text", ""),
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The note is on the agent's home page."))
+    return redirect("floor")

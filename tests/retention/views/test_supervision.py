@@ -97,3 +97,29 @@ def test_the_floor_is_for_supervisors(client, login, request, who, expected):
     if who:
         login(request.getfixturevalue(who))
     assert client.get(reverse("floor")).status_code == expected
+
+
+def test_a_coaching_note_reaches_the_agents_home_page(client, login, agent, supervisor):
+    login(supervisor)
+    client.post(reverse("coach", args=[]), {"agent": agent.pk, "text": "Lead with empathy"})
+    login(agent)
+    body = client.get(reverse("home")).content.decode()
+    assert "From your supervisor" in body
+    assert "Lead with empathy" in body
+
+
+@pytest.mark.parametrize("data", [{"agent": "", "text": "x"}, {"text": "  "}])
+def test_a_coaching_note_needs_an_agent_and_text(client, login, agent, supervisor, data):
+    from retention.models import CoachingNote
+
+    login(supervisor)
+    client.post(reverse("coach"), {"agent": agent.pk, **data})
+    assert not CoachingNote.objects.exists()
+
+
+def test_agents_cannot_write_coaching_notes(client, login, agent):
+    from retention.models import CoachingNote
+
+    login(agent)
+    client.post(reverse("coach"), {"agent": agent.pk, "text": "I am great"})
+    assert not CoachingNote.objects.exists()
