@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retention.views import approvals, calls, console, desk, floor, surveys
+from retention.views import approvals, calls, console, dashboards, desk, floor, surveys
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -15,6 +15,12 @@ urlpatterns = [
     path("desk/approvals/", approvals.approvals, name="approvals"),
     path("desk/requests/<int:pk>/hand-over", approvals.request_hand_over, name="hand_over"),
     path("desk/floor/", floor.floor, name="floor"),
+    path("desk/dashboards/", dashboards.dashboards, name="dashboards"),
+    path(
+        "desk/dashboards/save-rate-<slug:dimension>.csv",
+        dashboards.save_rate_csv,
+        name="save_rate_csv",
+    ),
     path("desk/floor/coach", floor.coaching_note, name="coach"),
     path("desk/calls/", calls.my_calls, name="my_calls"),
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
