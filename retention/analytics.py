@@ -174,3 +174,76 @@ def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     yield "\ufeff" + writer.writerow([_cell(h) for h in header])  # BOM: Excel reads UTF-8
     for row in rows:
         yield writer.writerow([_cell(value) for value in row])
+
+
+# ---- why they leave ------------------------------------------------------------------------
+
+
+def _cancelled(filters: Filters):
+    return filters.closed_requests().filter(state=RequestState.CANCELLED)
+
+
+def reason_pareto(filters: Filters) -> list[dict]:
+    """Cancellations per reason, most first, with the cumulative share (the Pareto view) and
+    the monthly revenue the company lost with them (to prioritise what to fix)."""
+    rows = list(
+        _cancelled(filters)
+        .values(key=F("reason__code"), category=F("reason__category"))
+        .annotate(n=Count("pk"), monthly_revenue=Sum("contract__monthly_fee"))
+        .order_by("-n", "key")
+    )
+    total = sum(row["n"] for row in rows)
+    running = 0
+    for row in rows:
+        running += row["n"]
+        row["share"] = row["n"] / total if total else None
+        row["cumulative"] = running / total if total else None
+    return rows
+
+
+def competitor_breakdown(filters: Filters) -> list[dict]:
+    """Who customers leave for, and how often (competitor branch, cancelled)."""
+    return list(
+        _cancelled(filters)
+        .exclude(competitor_name="")
+        .values(key=F("competitor_name"))
+        .annotate(n=Count("pk"))
+        .order_by("-n", "key")[:50]
+    )
+
+
+def reason_spikes(
+    filters: Filters, *, weeks: int = 4, factor: float = 2.0, min_points: float = 0.05
+) -> list[dict]:
+    """Reasons whose share of this week's cancellations jumped well above their average share
+    over the previous `weeks` weeks: more than `factor` times it and at least `min_points`
+    higher. One grouped query."""
+    end = filters.date_to
+    this_week_start = end - timedelta(days=6)
+    window_start = this_week_start - timedelta(days=7 * weeks)
+    window = Filters(
+        date_from=window_start,
+        date_to=end,
+        product_category=filters.product_category,
+        reason_category=filters.reason_category,
+        value_tier=filters.value_tier,
+    )
+    this_week_from = timezone.make_aware(datetime.combine(this_week_start, time.min))
+    rows = (
+        _cancelled(window)
+        .values(key=F("reason__code"))
+        .annotate(
+            now=Count("pk", filter=Q(closed_at__gte=this_week_from)),
+            before=Count("pk", filter=Q(closed_at__lt=this_week_from)),
+        )
+    )
+    rows = list(rows)
+    now_total = sum(r["now"] for r in rows)
+    before_total = sum(r["before"] for r in rows)
+    spikes = []
+    for row in rows:
+        share_now = row["now"] / now_total if now_total else 0.0
+        share_before = row["before"] / before_total if before_total else 0.0
+        if share_now >= min_points + share_before and share_now > factor * share_before:
+            spikes.append({**row, "share_now": share_now, "share_before": share_before})
+    return sorted(spikes, key=lambda r: -r["share_now"])

@@ -23,6 +23,7 @@ from retention.choices import (
     CallTaskKind,
     CallTaskStatus,
     PresentationAnswer,
+    ReasonCategory,
     RequestState,
 )
 from retention.errors import NotPermitted, RequestAlreadyOpen, ServiceError
@@ -148,8 +149,11 @@ def cancellation_identify_reason(
             raise ServiceError(_("Choose a reason from the list."), code="unknown_reason") from None
         request.reason = reason
         request.reason_note = note.strip()
-        request.competitor_name = competitor_name.strip()
-        request.competitor_offer = competitor_offer.strip()
+        # Who they leave for is recorded for the competitor branch only, so the competitor
+        # analysis never counts a name typed by habit on another reason.
+        is_competitor = reason.category == ReasonCategory.COMPETITOR
+        request.competitor_name = competitor_name.strip() if is_competitor else ""
+        request.competitor_offer = competitor_offer.strip() if is_competitor else ""
         transition_run(
             request,
             "identify_reason",

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_GET
 from retention.analytics import (
     DIMENSIONS,
     Filters,
+    competitor_breakdown,
     csv_rows,
     offer_acceptance,
+    reason_pareto,
+    reason_spikes,
     save_rate_by,
     save_rate_total,
 )
@@ -32,6 +35,9 @@ def dashboards(request):
         "total": save_rate_total(filters),
         "breakdowns": [(name, DIMENSIONS[name], breakdowns[name]) for name in DIMENSIONS],
         "offers": offer_acceptance(filters),
+        "pareto": reason_pareto(filters),
+        "competitors": competitor_breakdown(filters),
+        "spikes": reason_spikes(filters),
         "chart": {
             "weeks": [row["key"] for row in breakdowns["week"]],
             "week_rates": [
@@ -63,6 +69,21 @@ def save_rate_csv(request, dimension):
             (r["key"], r["presented"], r["accepted"], _rate(r["rate"]), r["cost"] or 0)
             for r in rows
         )
+    elif dimension == "reasons-lost":
+        header = [
+            _("Reason"),
+            _("Cancellations"),
+            _("Share"),
+            _("Cumulative"),
+            _("Monthly fees lost"),
+        ]
+        values = (
+            (r["key"], r["n"], _rate(r["share"]), _rate(r["cumulative"]), r["monthly_revenue"])
+            for r in reason_pareto(filters)
+        )
+    elif dimension == "competitors":
+        header = [_("Competitor"), _("Cancellations")]
+        values = ((r["key"], r["n"]) for r in competitor_breakdown(filters))
     elif dimension in DIMENSIONS:
         rows = save_rate_by(filters, dimension)
         header = [str(DIMENSIONS[dimension]), _("Retained"), _("Cancelled"), _("Save rate")]

@@ -104,3 +104,74 @@ def test_dashboard_queries_are_bounded(
 ):
     with django_assert_max_num_queries(15):
         assert client_as_supervisor.get(reverse("dashboards")).status_code == 200
+
+
+# ---- why they leave --------------------------------------------------------------------------
+
+
+def _cancel(agent, reason_code, reason, *, competitor=""):
+    request = svc.cancellation_open(contract_id=ContractFactory(monthly_fee=30000).pk, user=agent)
+    svc.cancellation_identify_reason(
+        request_id=request.pk,
+        user=agent,
+        reason_id=reason(reason_code).pk,
+        competitor_name=competitor,
+    )
+    svc.cancellation_insist(request_id=request.pk, user=agent)
+    svc.cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
+
+
+def test_reason_pareto_counts_shares_and_revenue_lost(agent, reason):
+    from retention.analytics import competitor_breakdown, reason_pareto
+
+    for code, times in [("fee_burden", 3), ("competitor_cheaper", 1)]:
+        for _ in range(times):
+            _cancel(agent, code, reason, competitor="Rival Rentals")
+    rows = reason_pareto(Filters.from_query({}))
+    assert [(r["key"], r["n"]) for r in rows] == [("fee_burden", 3), ("competitor_cheaper", 1)]
+    assert rows[0]["share"] == 0.75 and rows[1]["cumulative"] == 1.0
+    assert rows[0]["monthly_revenue"] == 90000
+    assert competitor_breakdown(Filters.from_query({})) == [{"key": "Rival Rentals", "n": 1}]
+
+
+def test_a_reason_whose_share_jumps_this_week_is_flagged(agent, reason):
+    import time_machine
+
+    from retention.analytics import reason_spikes
+
+    today = timezone.localdate()
+    for weeks_ago in (4, 3, 2, 1):  # before: fee_burden 1 of 4 each week (25%)
+        with time_machine.travel(timezone.now() - timedelta(days=7 * weeks_ago)):
+            _cancel(agent, "fee_burden", reason)
+            for _ in range(3):
+                _cancel(agent, "product_quality", reason)
+    for _ in range(3):  # this week: fee_burden 3 of 4 (75%)
+        _cancel(agent, "fee_burden", reason)
+    _cancel(agent, "product_quality", reason)
+    spikes = reason_spikes(Filters.from_query({"to": today.isoformat()}))
+    assert [s["key"] for s in spikes] == ["fee_burden"]
+    assert spikes[0]["share_now"] == 0.75 and spikes[0]["share_before"] == 0.25
+
+
+def test_no_spike_when_shares_hold_steady(agent, reason):
+    import time_machine
+
+    from retention.analytics import reason_spikes
+
+    for weeks_ago in (2, 1, 0):
+        with time_machine.travel(timezone.now() - timedelta(days=7 * weeks_ago)):
+            _cancel(agent, "fee_burden", reason)
+            _cancel(agent, "product_quality", reason)
+    assert reason_spikes(Filters.from_query({})) == []
+
+
+def test_why_they_leave_csvs(client_as_supervisor, agent, reason):
+    _cancel(agent, "competitor_cheaper", reason, competitor="=cmd|' /C calc'!A0")
+    lost = b"".join(
+        client_as_supervisor.get(reverse("save_rate_csv", args=["reasons-lost"])).streaming_content
+    ).decode()
+    assert "competitor_cheaper,1,1.0000,1.0000,30000" in lost
+    rivals = b"".join(
+        client_as_supervisor.get(reverse("save_rate_csv", args=["competitors"])).streaming_content
+    ).decode()
+    assert "'=cmd" in rivals
