@@ -46,7 +46,8 @@ def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_
     page.locator("#id_password").fill("correct-horse-battery")
     page.locator("form button[type=submit]").click()
     page.goto(f"{live_server.url}/desk/dashboards/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Save rate")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboards")
+    expect(page.get_by_role("heading", name="Why they leave")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("33%")
     drawn = page.evaluate("() => ['chart-weeks', 'chart-reasons'].map(id => !!Chart.getChart(id))")
     assert drawn == [True, True]
