@@ -11,88 +11,40 @@ from claims import forms as f
 from claims import services as svc
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
 from retention.errors import RequestAlreadyOpen, ServiceError
-from retention.views.steps import Action, step_run
-
-
-def _text_step(service, field: str):
-    return Action(
-        f.TextForm,
-        lambda pk, user, data, seen: service(
-            claim_id=pk, user=user, expected_state=seen, **{field: data["text"]}
-        ),
-    )
-
+from retention.views.steps import Action, step, step_run
 
 ACTIONS: dict[str, Action] = {
-    "apologize": Action(
-        f.EmptyForm,
-        lambda pk, user, data, seen: svc.claim_apologize(
-            claim_id=pk, user=user, expected_state=seen
-        ),
+    "apologize": step(f.EmptyForm, svc.claim_apologize),
+    "listen": step(f.TextForm, svc.claim_listen, account="text"),
+    "identify_cause": step(
+        f.CauseForm, svc.claim_identify_cause, root_cause="root_cause", description="text"
     ),
-    "listen": _text_step(svc.claim_listen, "account"),
-    "identify_cause": Action(
-        f.CauseForm,
-        lambda pk, user, data, seen: svc.claim_identify_cause(
-            claim_id=pk,
-            user=user,
-            root_cause=data["root_cause"],
-            description=data["text"],
-            expected_state=seen,
-        ),
+    "plan_countermeasure": step(f.TextForm, svc.claim_plan, plan="text"),
+    "escalate": step(f.TextForm, svc.claim_escalate, note="text"),
+    "instruct": step(f.TextForm, svc.claim_instruct, instruction="text"),
+    "present_solution": step(f.ResponseForm, svc.claim_present, response="response", note="text"),
+    "revise_countermeasure": step(f.TextForm, svc.claim_revise, plan="text"),
+    "execute": step(f.TextForm, svc.claim_execute, what_was_done="text"),
+    "close": step(
+        f.CloseForm, svc.claim_close, recovery_outcome="recovery_outcome", thanked="thanked"
     ),
-    "plan_countermeasure": _text_step(svc.claim_plan, "plan"),
-    "escalate": _text_step(svc.claim_escalate, "note"),
-    "instruct": _text_step(svc.claim_instruct, "instruction"),
-    "present_solution": Action(
-        f.ResponseForm,
-        lambda pk, user, data, seen: svc.claim_present(
-            claim_id=pk,
-            user=user,
-            response=data["response"],
-            note=data["text"],
-            expected_state=seen,
-        ),
+    "request_manager": step(f.EmptyForm, svc.claim_request_manager),
+    "set_deadline": step(
+        f.DeadlineForm, svc.claim_set_deadline, stateful=False, deadline="deadline"
     ),
-    "revise_countermeasure": _text_step(svc.claim_revise, "plan"),
-    "execute": _text_step(svc.claim_execute, "what_was_done"),
-    "close": Action(
-        f.CloseForm,
-        lambda pk, user, data, seen: svc.claim_close(
-            claim_id=pk,
-            user=user,
-            recovery_outcome=data["recovery_outcome"],
-            thanked=data["thanked"],
-            expected_state=seen,
-        ),
-    ),
-    "request_manager": Action(
-        f.EmptyForm,
-        lambda pk, user, data, seen: svc.claim_request_manager(
-            claim_id=pk, user=user, expected_state=seen
-        ),
-    ),
-    "set_deadline": Action(
-        f.DeadlineForm,
-        lambda pk, user, data, seen: svc.claim_set_deadline(
-            claim_id=pk, user=user, deadline=data["deadline"]
-        ),
-    ),
-    "compensate": Action(
+    "compensate": step(
         f.CompensationForm,
-        lambda pk, user, data, seen: svc.compensation_propose(
-            claim_id=pk,
-            user=user,
-            form=data["form"],
-            amount=data["amount"],
-            description=data["description"],
-        ),
+        svc.compensation_propose,
+        stateful=False,
+        form="form",
+        amount="amount",
+        description="description",
     ),
-    "tag_customer_type": Action(
+    "tag_customer_type": step(
         f.CustomerTypeForm,
-        lambda pk, user, data, seen: svc.claim_tag_customer_type(
-            claim_id=pk, user=user, customer_type_id=data["customer_type"]
-        ),
+        svc.claim_tag_customer_type,
+        stateful=False,
+        customer_type_id="customer_type",
     ),
 }
 
@@ -150,7 +102,7 @@ def claim_poll(request, pk):
 @require_POST
 def claim_act(request, pk, name):
     claim_get_for_user(user=request.user, pk=pk)
-    step_run(request, ACTIONS, name, pk)
+    step_run(request, ACTIONS, name, pk, subject="claim_id")
     if request.htmx:
         return _render(request, claim_get_for_user(user=request.user, pk=pk), partial=True)
     return redirect("claim_console", pk=pk)

@@ -22,122 +22,42 @@ from retention.selectors import (
     console_version,
 )
 from retention.services import cancellations as svc
-from retention.views.steps import Action, step_run
+from retention.views.steps import Action, step, step_run
 
 ACTIONS: dict[str, Action] = {
-    "identify_reason": Action(
+    "identify_reason": step(
         f.ReasonForm,
-        lambda pk, user, data, seen: svc.cancellation_identify_reason(
-            request_id=pk,
-            user=user,
-            reason_id=data["reason"],
-            note=data["note"],
-            competitor_name=data["competitor_name"],
-            competitor_offer=data["competitor_offer"],
-            expected_state=seen,
-        ),
+        svc.cancellation_identify_reason,
+        reason_id="reason",
+        note="note",
+        competitor_name="competitor_name",
+        competitor_offer="competitor_offer",
     ),
-    "present_offer": Action(
-        f.OfferForm,
-        lambda pk, user, data, seen: svc.offer_present(
-            request_id=pk, user=user, offer_id=data["offer"], expected_state=seen
-        ),
+    "present_offer": step(f.OfferForm, svc.offer_present, offer_id="offer"),
+    "accept_offer": step(f.AcceptForm, svc.offer_accept, new_address="new_address"),
+    "decline_offer": step(f.NoteForm, svc.offer_decline, note="note"),
+    "approve_offer": step(f.NoteForm, svc.offer_approve, note="note"),
+    "deny_offer": step(f.NoteForm, svc.offer_deny, note="note"),
+    "withdraw_approval_request": step(f.NoteForm, svc.offer_approval_withdraw),
+    "insist_on_cancelling": step(
+        f.InsistForm, svc.cancellation_insist, effective_date="effective_date", note="note"
     ),
-    "accept_offer": Action(
-        f.AcceptForm,
-        lambda pk, user, data, seen: svc.offer_accept(
-            request_id=pk, user=user, new_address=data["new_address"], expected_state=seen
-        ),
+    "requote": step(f.RequoteForm, svc.cancellation_requote, effective_date="effective_date"),
+    "reconsider": step(f.NoteForm, svc.cancellation_reconsider, note="note"),
+    "confirm_cancellation": step(
+        f.ConfirmForm, svc.cancellation_confirm, pickup_date="pickup_date", note="note"
     ),
-    "decline_offer": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.offer_decline(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
+    "schedule_callback": step(
+        f.CallbackForm, svc.cancellation_schedule_callback, callback_at="callback_at", note="note"
     ),
-    "approve_offer": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.offer_approve(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
-    ),
-    "deny_offer": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.offer_deny(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
-    ),
-    "withdraw_approval_request": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.offer_approval_withdraw(
-            request_id=pk, user=user, expected_state=seen
-        ),
-    ),
-    "insist_on_cancelling": Action(
-        f.InsistForm,
-        lambda pk, user, data, seen: svc.cancellation_insist(
-            request_id=pk,
-            user=user,
-            effective_date=data["effective_date"],
-            note=data["note"],
-            expected_state=seen,
-        ),
-    ),
-    "requote": Action(
-        f.RequoteForm,
-        lambda pk, user, data, seen: svc.cancellation_requote(
-            request_id=pk, user=user, effective_date=data["effective_date"], expected_state=seen
-        ),
-    ),
-    "reconsider": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.cancellation_reconsider(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
-    ),
-    "confirm_cancellation": Action(
-        f.ConfirmForm,
-        lambda pk, user, data, seen: svc.cancellation_confirm(
-            request_id=pk,
-            user=user,
-            pickup_date=data["pickup_date"],
-            note=data["note"],
-            expected_state=seen,
-        ),
-    ),
-    "schedule_callback": Action(
-        f.CallbackForm,
-        lambda pk, user, data, seen: svc.cancellation_schedule_callback(
-            request_id=pk,
-            user=user,
-            callback_at=data["callback_at"],
-            note=data["note"],
-            expected_state=seen,
-        ),
-    ),
-    "resume": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.cancellation_resume(
-            request_id=pk, user=user, expected_state=seen
-        ),
-    ),
-    "withdraw": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.cancellation_withdraw(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
-    ),
-    "request_manager": Action(
-        f.NoteForm,
-        lambda pk, user, data, seen: svc.cancellation_request_manager(
-            request_id=pk, user=user, note=data["note"], expected_state=seen
-        ),
-    ),
-    "tag_customer_type": Action(
+    "resume": step(f.NoteForm, svc.cancellation_resume),
+    "withdraw": step(f.NoteForm, svc.cancellation_withdraw, note="note"),
+    "request_manager": step(f.NoteForm, svc.cancellation_request_manager, note="note"),
+    "tag_customer_type": step(
         f.CustomerTypeForm,
-        lambda pk, user, data, seen: svc.cancellation_tag_customer_type(
-            request_id=pk, user=user, customer_type_id=data["customer_type"]
-        ),
+        svc.cancellation_tag_customer_type,
+        stateful=False,
+        customer_type_id="customer_type",
     ),
 }
 

@@ -1,7 +1,7 @@
 """How a console turns a POSTed step into one service call (shared by both consoles)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -12,11 +12,26 @@ from retention.errors import Conflict, ServiceError
 
 @dataclass(frozen=True)
 class Action:
+    """One console action: its form, its service, and which form field feeds which keyword
+    argument of the service (`kwargs`: argument -> field). Steps of a state machine also get
+    the state the agent saw (`stateful`); notes, tags and deadlines do not."""
+
     form: type[forms.Form]
-    run: Callable  # (pk, user, cleaned_data, expected_state) -> object
+    service: Callable
+    kwargs: dict[str, str] = field(default_factory=dict)
+    stateful: bool = True
 
 
-def step_run(request, actions: dict[str, Action], name: str, pk: int) -> bool:
+def step(
+    form_class: type[forms.Form], service: Callable, /, *, stateful: bool = True, **kwargs: str
+) -> Action:
+    """`step(NoteForm, offer_decline, note="note")`: an Action in one line."""
+    return Action(form=form_class, service=service, kwargs=kwargs, stateful=stateful)
+
+
+def step_run(
+    request, actions: dict[str, Action], name: str, pk: int, *, subject: str = "request_id"
+) -> bool:
     """Validate the step's form and call its service with the state the agent saw. Every
     refusal becomes a message; nothing is changed then. True when the step ran."""
     action = actions.get(name)
@@ -28,9 +43,11 @@ def step_run(request, actions: dict[str, Action], name: str, pk: int) -> bool:
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors))
         return False
-    seen = request.POST.get("expected_state") or None
+    arguments = {arg: form.cleaned_data[name] for arg, name in action.kwargs.items()}
+    if action.stateful:
+        arguments["expected_state"] = request.POST.get("expected_state") or None
     try:
-        action.run(pk, request.user, form.cleaned_data, seen)
+        action.service(**{subject: pk}, user=request.user, **arguments)
     except Conflict as conflict:
         messages.warning(request, conflict.message)
     except ServiceError as refused:
