@@ -6,6 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 
 
+class Team(models.Model):
+    """A team on the floor, led by a supervisor (팀장); dashboards filter by it."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams_led",
+        verbose_name=_("team lead"),
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A desk user. Roles are Groups (see `accounts.roles`); the language is the user's own."""
 
@@ -17,6 +39,14 @@ class User(AbstractUser):
         max_length=40,
         default="Asia/Seoul",
         help_text=_("Dates and times are shown in this zone."),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
     )
 
     class Meta(AbstractUser.Meta):

@@ -202,6 +202,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["escalated_at"], name="claim_escalated_idx", condition=Q(state="escalated")
             ),
+            models.Index(fields=["closed_at"], name="claim_closed_idx"),
         ]
 
     def __str__(self) -> str:

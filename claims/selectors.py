@@ -13,6 +13,7 @@ from claims.models import STEPS, Claim, Compensation
 from claims.scripts import step_script
 from retention.fsm import available_actions
 from retention.models import AuditEntry, CustomerType
+from retention.selectors import VALUE_HEAD_START_SECONDS, queue_order
 
 S = ClaimState
 
@@ -136,8 +137,15 @@ def supervisor_queue_claims(*, user) -> dict:
         .order_by("manager_requested_at")[:100]
     )
     return {
-        "escalated": escalated,
-        "overdue_claims": overdue,
-        "compensations": compensations,
-        "manager_claims": manager_claims,
+        "escalated": queue_order(escalated, lambda c: c.escalated_at, now),
+        "overdue_claims": queue_order(overdue, lambda c: c.flagged_at or c.promised_deadline, now),
+        "compensations": sorted(
+            compensations,
+            key=lambda c: (
+                -VALUE_HEAD_START_SECONDS.get(c.claim.customer.value_tier, 0)
+                - (now - c.proposed_at).total_seconds(),
+                c.pk,
+            ),
+        ),
+        "manager_claims": queue_order(manager_claims, lambda c: c.manager_requested_at, now),
     }

@@ -11,6 +11,7 @@ from claims import forms as f
 from claims import services as svc
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
 from retention.errors import RequestAlreadyOpen, ServiceError
+from retention.permissions import supervisor_required
 from retention.views.steps import Action, step, step_run
 
 ACTIONS: dict[str, Action] = {
@@ -171,6 +172,7 @@ def claim_instruct(request, pk):
 
 
 @require_POST
+@supervisor_required
 def claim_hand_over(request, pk):
     try:
         svc.claim_hand_over(claim_id=pk, user=request.user, new_agent_id=_handover_target(request))

@@ -1,38 +1,53 @@
-"""Analytics for the supervisor dashboards: first section, the save rate.
+"""Analytics for the supervisor dashboards, read from the reporting facts.
 
-Save rate = retained ÷ (retained + cancelled), over requests closed in the period. Each
-breakdown is one aggregate query on indexed columns; every figure a chart shows is also a
-table and a CSV (see `csv_rows`).
+Every figure comes from `RequestFact` / `ClaimFact` (one narrow row per closed request or
+claim, see `retention.models.facts`), `WinBackCase` and `Survey`, each breakdown one indexed
+aggregate query. Every table is a `Table`: the page shows it, the chart draws from it, and
+`/desk/dashboards/<name>.csv` streams it.
+
+Definitions (also on the page):
+- save rate = retained ÷ (retained + cancelled), over requests closed in the period;
+- re-churn at N months = saves at least N months old whose contract was cancelled within N
+  months of the save, ÷ saves at least N months old;
+- fees kept = the monthly fee after the offer times the months the customer stayed (to the end
+  of the term, or to the re-churn), at most `RETENTION_KEPT_HORIZON_MONTHS`; net = fees kept
+  minus what the offer cost. An offer whose net is ≤ 0 is over-discounting;
+- recovery rate = won back ÷ targeted (the called tiers), against the ~30% of the source;
+- intensive-care retention = won-back customers at least 6 months back whose new contract
+  is still running, ÷ all of them.
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.conf import settings
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Least, TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from retention.choices import ProductCategory, ReasonCategory, RequestState, ValueTier
-from retention.models import CancellationRequest, OfferPresentation
+from accounts.models import Team, User
+from claims.choices import RootCause
+from retention.choices import (
+    ProductCategory,
+    ReasonCategory,
+    RequestState,
+    SurveyTouchpoint,
+    ValueTier,
+    WinBackOutcome,
+    WinBackTier,
+)
+from retention.models import Offer, Product, Reason, RequestFact, Survey, WinBackCase
+from retention.models.facts import ClaimFact
 
-DIMENSIONS = {
-    "week": gettext_lazy("Week"),
-    "category": gettext_lazy("Reason category"),
-    "reason": gettext_lazy("Reason"),
-    "product": gettext_lazy("Product"),
-    "agent": gettext_lazy("Agent"),
-}
-_FIELDS = {
-    "category": "reason__category",
-    "reason": "reason__code",
-    "product": "contract__product__code",
-    "agent": "agent__username",
-}
+RECOVERY_REFERENCE = 0.30  # seed 001: ~30% of departed customers recovered
+
+
+# ---- filters -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -41,48 +56,108 @@ class Filters:
     date_to: date
     product_category: str = ""
     reason_category: str = ""
+    reason: int | None = None
+    team: int | None = None
+    agent: int | None = None
     value_tier: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_query(cls, params) -> "Filters":
+    def from_query(cls, params, *, default_days: int = 90) -> "Filters":
         """Read the filters from a query string; bad values are reported and ignored."""
         today = timezone.localdate()
         errors = []
-        date_from = _date(params.get("from"), today - timedelta(days=90), errors)
+        date_from = _date(params.get("from"), today - timedelta(days=default_days), errors)
         date_to = _date(params.get("to"), today, errors)
         if date_to < date_from:
             errors.append(_("The period ends before it starts; showing the last 90 days."))
             date_from, date_to = today - timedelta(days=90), today
+        picked = {}
         choices = {
             "product_category": ProductCategory.values,
             "reason_category": ReasonCategory.values,
             "value_tier": ValueTier.values,
         }
-        picked = {}
         for name, allowed in choices.items():
             value = params.get(name, "")
             if value and value not in allowed:
                 errors.append(_("Unknown filter value ignored: %(value)s") % {"value": value})
                 value = ""
             picked[name] = value
+        for name in ("reason", "team", "agent"):
+            picked[name] = _id(params.get(name), errors)
         return cls(date_from=date_from, date_to=date_to, errors=errors, **picked)
 
-    def closed_requests(self):
-        start = timezone.make_aware(datetime.combine(self.date_from, time.min))
-        end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
-        requests = CancellationRequest.objects.filter(
-            state__in=[RequestState.RETAINED, RequestState.CANCELLED],
-            closed_at__gte=start,
-            closed_at__lt=end,
+    def with_period(self, date_from: date, date_to: date) -> "Filters":
+        return Filters(**{**self.__dict__, "date_from": date_from, "date_to": date_to})
+
+    def _people(self, queryset, agent_field: str = "agent_id", team_field: str = "team_id"):
+        if self.agent:
+            queryset = queryset.filter(**{agent_field: self.agent})
+        if self.team:
+            queryset = queryset.filter(**{team_field: self.team})
+        return queryset
+
+    def requests(self):
+        """Facts of the requests closed in the period, narrowed by every filter."""
+        facts = RequestFact.objects.filter(
+            closed_on__gte=self.date_from, closed_on__lte=self.date_to
         )
         if self.product_category:
-            requests = requests.filter(contract__product__category=self.product_category)
+            facts = facts.filter(product_category=self.product_category)
         if self.reason_category:
-            requests = requests.filter(reason__category=self.reason_category)
+            facts = facts.filter(reason_category=self.reason_category)
+        if self.reason:
+            facts = facts.filter(reason_id=self.reason)
         if self.value_tier:
-            requests = requests.filter(customer__value_tier=self.value_tier)
-        return requests
+            facts = facts.filter(value_tier=self.value_tier)
+        return self._people(facts)
+
+    def claims(self):
+        """Facts of the claims closed in the period (a reason filter does not apply)."""
+        facts = ClaimFact.objects.filter(closed_on__gte=self.date_from, closed_on__lte=self.date_to)
+        if self.product_category:
+            facts = facts.filter(product_category=self.product_category)
+        if self.value_tier:
+            facts = facts.filter(value_tier=self.value_tier)
+        return self._people(facts)
+
+    def departed(self):
+        """Win-back cases of customers who left in the period (the agent is who called)."""
+        cases = WinBackCase.objects.filter(
+            departed_on__gte=self.date_from, departed_on__lte=self.date_to
+        )
+        if self.product_category:
+            cases = cases.filter(contract__product__category=self.product_category)
+        if self.reason_category:
+            cases = cases.filter(original_reason__category=self.reason_category)
+        if self.reason:
+            cases = cases.filter(original_reason_id=self.reason)
+        if self.value_tier:
+            cases = cases.filter(customer__value_tier=self.value_tier)
+        return self._people(cases, "handled_by_id", "handled_by__team_id")
+
+    def surveys(self):
+        """Surveys answered in the period; people filters follow the request or claim."""
+        start, end = self.bounds()
+        surveys = Survey.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        if self.value_tier:
+            surveys = surveys.filter(customer__value_tier=self.value_tier)
+        if self.agent:
+            surveys = surveys.filter(
+                Q(cancellation_request__agent_id=self.agent) | Q(claim__agent_id=self.agent)
+            )
+        if self.team:
+            surveys = surveys.filter(
+                Q(cancellation_request__agent__team_id=self.team)
+                | Q(claim__agent__team_id=self.team)
+            )
+        return surveys
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = timezone.make_aware(datetime.combine(self.date_from, time.min))
+        end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+        return start, end
 
 
 def _date(raw, default: date, errors: list[str]) -> date:
@@ -98,60 +173,817 @@ def _date(raw, default: date, errors: list[str]) -> date:
     return parsed
 
 
-_COUNTS = {
-    "retained": Count("pk", filter=Q(state=RequestState.RETAINED)),
-    "cancelled": Count("pk", filter=Q(state=RequestState.CANCELLED)),
+def _id(raw, errors: list[str]) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        errors.append(_("Unknown filter value ignored: %(value)s") % {"value": raw})
+        return None
+
+
+# ---- labels --------------------------------------------------------------------------------
+
+
+class Labels:
+    """Names for the keys the facts hold (ids and codes), one small query each, on demand."""
+
+    def __init__(self):
+        self._cache = {}
+
+    def _get(self, kind: str, loader: Callable[[], dict]) -> dict:
+        if kind not in self._cache:
+            self._cache[kind] = loader()
+        return self._cache[kind]
+
+    def reason(self, pk) -> str:
+        reasons = self._get("reason", lambda: {r.pk: r.label for r in Reason.objects.all()})
+        return reasons.get(pk, "-")
+
+    def product(self, pk) -> str:
+        products = self._get("product", lambda: {p.pk: p.name for p in Product.objects.all()})
+        return products.get(pk, "-")
+
+    def agent(self, pk) -> str:
+        def load():
+            users = User.objects.filter(pk__in=_agents_seen()).only(
+                "username", "first_name", "last_name"
+            )
+            return {u.pk: (u.get_full_name() or u.username) for u in users}
+
+        return self._get("agent", load).get(pk) or _("(unknown)")
+
+    def team(self, pk) -> str:
+        teams = self._get("team", lambda: dict(Team.objects.values_list("pk", "name")))
+        return teams.get(pk, _("No team"))
+
+    def offer(self, code) -> str:
+        offers = self._get("offer", lambda: {o.code: o.name for o in Offer.objects.all()})
+        return offers.get(code, code or "-")
+
+    def path(self, key: str) -> str:
+        """ "financial_burden|FIN-FEE:-|FIN-PAUSE:+" → "Financial burden > Fee ✗ > Pause ✓"."""
+        branch, *steps = key.split("|")
+        parts = [_branch_label(branch)]
+        for step in steps:
+            code, _sep, answer = step.rpartition(":")
+            parts.append(f"{self.offer(code)} {'✓' if answer == '+' else '✗'}")
+        return " > ".join(parts)
+
+
+def _agents_seen():
+    return User.objects.filter(
+        Q(cancellation_requests__isnull=False) | Q(claims__isnull=False)
+    ).values("pk")
+
+
+def _branch_label(branch: str) -> str:
+    if branch == "unavoidable":
+        return str(_("Unavoidable"))
+    try:
+        return str(RequestState(branch).label)
+    except ValueError:
+        return branch
+
+
+# ---- tables --------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | rate | krw | seconds | score
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[Column]
+    rows: Iterable[dict]
+
+    def csv_values(self) -> Iterator[list]:
+        for row in self.rows:
+            yield [_csv_value(row.get(c.key), c.kind) for c in self.columns]
+
+
+def _csv_value(value, kind: str):
+    if value is None:
+        return ""
+    if kind == "rate":
+        return f"{value:.4f}"
+    if kind in ("seconds", "score"):
+        return f"{value:.1f}"
+    return value
+
+
+def _rate(numerator, denominator):
+    return numerator / denominator if denominator else None
+
+
+_OUTCOMES = {
+    "retained": Count("pk", filter=Q(is_retained=True)),
+    "cancelled": Count("pk", filter=Q(is_retained=False)),
 }
 
 
 def _with_rate(rows: Iterable[dict]) -> list[dict]:
-    result = []
-    for row in rows:
-        decided = row["retained"] + row["cancelled"]
-        result.append({**row, "rate": row["retained"] / decided if decided else None})
-    return result
+    return [{**r, "rate": _rate(r["retained"], r["retained"] + r["cancelled"])} for r in rows]
+
+
+def _save_columns(label: str) -> list[Column]:
+    return [
+        Column("label", label),
+        Column("retained", _("Retained"), "int"),
+        Column("cancelled", _("Cancelled"), "int"),
+        Column("rate", _("Save rate"), "rate"),
+    ]
+
+
+# ---- save rate -----------------------------------------------------------------------------
+
+SAVE_DIMENSIONS = {
+    "week": (gettext_lazy("Week"), None),
+    "category": (gettext_lazy("Reason category"), "reason_category"),
+    "reason": (gettext_lazy("Reason"), "reason_id"),
+    "product": (gettext_lazy("Product"), "product_id"),
+    "team": (gettext_lazy("Team"), "team_id"),
+    "agent": (gettext_lazy("Agent"), "agent_id"),
+}
 
 
 def save_rate_total(filters: Filters) -> dict:
-    return _with_rate([filters.closed_requests().aggregate(**_COUNTS)])[0]
+    return _with_rate([filters.requests().aggregate(**_OUTCOMES)])[0]
 
 
-def save_rate_by(filters: Filters, dimension: str) -> list[dict]:
-    """[{"key": ..., "retained": n, "cancelled": n, "rate": 0..1}] for one breakdown."""
-    requests = filters.closed_requests()
+def save_rate_by(filters: Filters, dimension: str, labels: Labels | None = None) -> list[dict]:
+    """[{"key", "label", "retained", "cancelled", "rate"}] for one breakdown."""
+    labels = labels or Labels()
+    facts = filters.requests()
     if dimension == "week":
-        rows = (
-            requests.annotate(key=TruncWeek("closed_at"))
-            .values("key")
-            .annotate(**_COUNTS)
-            .order_by("key")
-        )
+        rows = facts.annotate(key=TruncWeek("closed_on")).values("key").annotate(**_OUTCOMES)
         return _with_rate(
-            {**row, "key": timezone.localtime(row["key"]).date().isoformat()} for row in rows
+            {**r, "key": r["key"].isoformat(), "label": r["key"].isoformat()}
+            for r in rows.order_by("key")
         )
-    rows = requests.values(key=F(_FIELDS[dimension])).annotate(**_COUNTS).order_by("key")
-    return _with_rate(rows)
+    column = SAVE_DIMENSIONS[dimension][1]
+    rows = facts.values(key=F(column)).annotate(**_OUTCOMES)
+    name = {
+        "category": lambda k: str(ReasonCategory(k).label) if k else "-",
+        "reason": labels.reason,
+        "product": labels.product,
+        "team": labels.team,
+        "agent": labels.agent,
+    }[dimension]
+    result = _with_rate({**r, "label": name(r["key"])} for r in rows)
+    return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["label"]))
 
 
-def offer_acceptance(filters: Filters) -> list[dict]:
-    """Per offer: how often it was put to a customer and how often it saved them."""
-    start = timezone.make_aware(datetime.combine(filters.date_from, time.min))
-    end = timezone.make_aware(datetime.combine(filters.date_to + timedelta(days=1), time.min))
+def save_rate_by_path(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Save rate by the path through the tree: branch, then each offer and its answer."""
+    labels = labels or Labels()
+    rows = filters.requests().values(key=F("path")).annotate(**_OUTCOMES)
+    result = _with_rate({**r, "label": labels.path(r["key"])} for r in rows)
+    return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["key"]))[:100]
+
+
+def offer_acceptance(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Per offer: how often it was put to a customer, how often it saved them, and its cost.
+    Read from the paths (each names every offer presented and its answer): one query."""
+    labels = labels or Labels()
+    tallies: dict[str, dict] = {}
+    for row in filters.requests().values("path").annotate(n=Count("pk")):
+        for step in row["path"].split("|")[1:]:
+            code, _sep, answer = step.rpartition(":")
+            tally = tallies.setdefault(code, {"presented": 0, "accepted": 0, "cost": 0})
+            tally["presented"] += row["n"]
+            tally["accepted"] += row["n"] if answer == "+" else 0
+    costs = (
+        filters.requests()
+        .filter(is_retained=True)
+        .values("offer_code")
+        .annotate(c=Sum("offer_cost"))
+    )
+    for row in costs:
+        if row["offer_code"] in tallies:
+            tallies[row["offer_code"]]["cost"] = row["c"] or 0
+    return sorted(
+        (
+            {
+                "key": code,
+                "label": labels.offer(code),
+                **t,
+                "rate": _rate(t["accepted"], t["presented"]),
+            }
+            for code, t in tallies.items()
+        ),
+        key=lambda r: (-r["presented"], r["key"]),
+    )
+
+
+# ---- save quality --------------------------------------------------------------------------
+
+
+def _kept_months():
+    """Months of fees a save kept: to the end of the term or the re-churn, capped."""
+    horizon = settings.RETENTION_KEPT_HORIZON_MONTHS
+    return Least(
+        Case(
+            When(rechurned_on__isnull=True, then=F("months_left")),
+            default=Least(F("months_left"), F("rechurn_days") / Value(30)),
+            output_field=IntegerField(),
+        ),
+        Value(horizon),
+        output_field=IntegerField(),
+    )
+
+
+def rechurn(filters: Filters, *, today: date | None = None) -> list[dict]:
+    """For 3, 6 and 12 months: saves old enough to tell, and how many left again within."""
+    today = today or timezone.localdate()
+    saves = filters.requests().filter(is_retained=True)
+    aggregates = {}
+    for months in (3, 6, 12):
+        matured = Q(closed_on__lte=today - timedelta(days=months * 30))
+        left = matured & Q(rechurn_days__lte=months * 30)
+        aggregates[f"saves_{months}"] = Count("pk", filter=matured)
+        aggregates[f"left_{months}"] = Count("pk", filter=left)
+    totals = saves.aggregate(**aggregates)
+    return [
+        {
+            "key": months,
+            "label": _("%(months)d months") % {"months": months},
+            "saves": totals[f"saves_{months}"],
+            "left": totals[f"left_{months}"],
+            "rate": _rate(totals[f"left_{months}"], totals[f"saves_{months}"]),
+        }
+        for months in (3, 6, 12)
+    ]
+
+
+def save_value_by_offer(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Per offer that saved someone: saves, fees kept, cost, net; net ≤ 0 is flagged."""
+    labels = labels or Labels()
     rows = (
-        OfferPresentation.objects.filter(presented_at__gte=start, presented_at__lt=end)
-        .values(key=F("code"))
+        filters.requests()
+        .filter(is_retained=True)
+        .annotate(kept=_kept_months() * F("monthly_fee"))
+        .values("offer_code")
         .annotate(
-            presented=Count("pk"),
-            accepted=Count("pk", filter=Q(answer="accepted")),
-            cost=Sum("cost", filter=Q(answer="accepted")),
+            saves=Count("pk"),
+            rechurned=Count("pk", filter=Q(rechurned_on__isnull=False)),
+            kept_fees=Sum("kept"),
+            cost=Sum("offer_cost"),
+        )
+    )
+    result = []
+    for row in rows:
+        kept, cost = row["kept_fees"] or 0, row["cost"] or 0
+        result.append(
+            {
+                "key": row["offer_code"],
+                "label": labels.offer(row["offer_code"]),
+                "saves": row["saves"],
+                "rechurn_rate": _rate(row["rechurned"], row["saves"]),
+                "kept": kept,
+                "cost": cost,
+                "net": kept - cost,
+                "over_discounting": kept - cost <= 0,
+            }
+        )
+    return sorted(result, key=lambda r: (r["net"], r["key"]))
+
+
+# ---- why they leave ------------------------------------------------------------------------
+
+
+def reason_pareto(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Cancellations per reason, most first, with the cumulative share (the Pareto view) and
+    the monthly fees the company lost with them (to prioritise what to fix)."""
+    labels = labels or Labels()
+    rows = list(
+        filters.requests()
+        .filter(is_retained=False)
+        .values(key=F("reason_id"))
+        .annotate(n=Count("pk"), monthly_revenue=Sum("monthly_fee"))
+        .order_by("-n", "key")
+    )
+    total = sum(row["n"] for row in rows)
+    running = 0
+    for row in rows:
+        running += row["n"]
+        row["label"] = labels.reason(row["key"])
+        row["share"] = _rate(row["n"], total)
+        row["cumulative"] = _rate(running, total)
+    return rows
+
+
+def reason_trend(filters: Filters, labels: Labels | None = None, top: int = 5) -> dict:
+    """Weekly cancellations of the `top` reasons: {"weeks": [...], "series": [{label, data}]}."""
+    labels = labels or Labels()
+    rows = (
+        filters.requests()
+        .filter(is_retained=False)
+        .annotate(week=TruncWeek("closed_on"))
+        .values("week", "reason_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict = {}
+    weeks = set()
+    for row in rows:
+        weeks.add(row["week"])
+        counts.setdefault(row["reason_id"], {})[row["week"]] = row["n"]
+    weeks = sorted(weeks)
+    leaders = sorted(counts, key=lambda k: -sum(counts[k].values()))[:top]
+    return {
+        "weeks": [w.isoformat() for w in weeks],
+        "series": [
+            {"label": labels.reason(k), "data": [counts[k].get(w, 0) for w in weeks]}
+            for k in leaders
+        ],
+    }
+
+
+def competitor_breakdown(filters: Filters) -> list[dict]:
+    """Who customers leave for, how often, and what they were offered most often."""
+    rows = (
+        filters.requests()
+        .filter(is_retained=False)
+        .exclude(competitor_name="")
+        .values("competitor_name", "competitor_offer")
+        .annotate(n=Count("pk"))
+    )
+    by_name: dict[str, dict] = {}
+    for row in rows:
+        entry = by_name.setdefault(
+            row["competitor_name"], {"key": row["competitor_name"], "n": 0, "offers": {}}
+        )
+        entry["n"] += row["n"]
+        if row["competitor_offer"]:
+            entry["offers"][row["competitor_offer"]] = row["n"]
+    result = []
+    for entry in by_name.values():
+        common = sorted(entry.pop("offers").items(), key=lambda kv: -kv[1])[:3]
+        result.append({**entry, "label": entry["key"], "offered": "; ".join(o for o, _n in common)})
+    return sorted(result, key=lambda r: (-r["n"], r["key"]))[:50]
+
+
+def reason_spikes(
+    filters: Filters,
+    labels: Labels | None = None,
+    *,
+    weeks: int = 4,
+    factor: float = 2.0,
+    min_points: float = 0.05,
+) -> list[dict]:
+    """Reasons whose share of the last 7 days' cancellations jumped well above their average
+    share over the `weeks` weeks before: more than `factor` times it and at least
+    `min_points` higher. One grouped query."""
+    labels = labels or Labels()
+    this_week = filters.date_to - timedelta(days=6)
+    window = filters.with_period(this_week - timedelta(days=7 * weeks), filters.date_to)
+    rows = list(
+        window.requests()
+        .filter(is_retained=False)
+        .values(key=F("reason_id"))
+        .annotate(
+            now=Count("pk", filter=Q(closed_on__gte=this_week)),
+            before=Count("pk", filter=Q(closed_on__lt=this_week)),
+        )
+    )
+    now_total = sum(r["now"] for r in rows)
+    before_total = sum(r["before"] for r in rows)
+    spikes = []
+    for row in rows:
+        share_now = row["now"] / now_total if now_total else 0.0
+        share_before = row["before"] / before_total if before_total else 0.0
+        if share_now >= min_points + share_before and share_now > factor * share_before:
+            spikes.append(
+                {
+                    **row,
+                    "label": labels.reason(row["key"]),
+                    "share_now": share_now,
+                    "share_before": share_before,
+                }
+            )
+    return sorted(spikes, key=lambda r: -r["share_now"])
+
+
+# ---- win-back ------------------------------------------------------------------------------
+
+_TARGETED = Q(tier__in=[WinBackTier.TOP, WinBackTier.MIDDLE])
+_REACHED = Q(outcome__in=[WinBackOutcome.WON_BACK, WinBackOutcome.DECLINED])
+_WON = Q(outcome=WinBackOutcome.WON_BACK)
+
+
+def win_back_funnel(filters: Filters, period: str = "month") -> list[dict]:
+    """Departed per month (or quarter) → targeted → reached → won back, with the recovery
+    rate and the fees of the new contracts."""
+    trunc = TruncMonth if period == "month" else TruncQuarter
+    rows = (
+        filters.departed()
+        .annotate(key=trunc("departed_on"))
+        .values("key")
+        .annotate(
+            departed=Count("pk"),
+            targeted=Count("pk", filter=_TARGETED),
+            reached=Count("pk", filter=_REACHED),
+            won=Count("pk", filter=_WON),
+            recovered=Sum(
+                F("new_contract__monthly_fee") * F("new_contract__term_months"), filter=_WON
+            ),
         )
         .order_by("key")
     )
+    result = []
+    for row in rows:
+        key = row["key"]
+        label = (
+            key.strftime("%Y-%m")
+            if period == "month"
+            else f"{key.year} Q{(key.month - 1) // 3 + 1}"
+        )
+        result.append(
+            {
+                **row,
+                "key": key.isoformat(),
+                "label": label,
+                "recovery_rate": _rate(row["won"], row["targeted"]),
+                "recovered": row["recovered"] or 0,
+            }
+        )
+    return result
+
+
+def win_back_summary(filters: Filters, *, today: date | None = None) -> dict:
+    """The funnel's totals, and intensive-care retention of customers back ≥ 6 months."""
+    today = today or timezone.localdate()
+    cases = filters.departed()
+    six_months_ago = timezone.make_aware(datetime.combine(today - timedelta(days=182), time.min))
+    care = Q(_WON, closed_at__lte=six_months_ago)
+    totals = cases.aggregate(
+        departed=Count("pk"),
+        targeted=Count("pk", filter=_TARGETED),
+        reached=Count("pk", filter=_REACHED),
+        won=Count("pk", filter=_WON),
+        recovered=Sum(F("new_contract__monthly_fee") * F("new_contract__term_months"), filter=_WON),
+        care=Count("pk", filter=care),
+        care_kept=Count("pk", filter=care & ~Q(new_contract__status="cancelled")),
+    )
+    return {
+        **totals,
+        "recovered": totals["recovered"] or 0,
+        "recovery_rate": _rate(totals["won"], totals["targeted"]),
+        "reference": RECOVERY_REFERENCE,
+        "care_rate": _rate(totals["care_kept"], totals["care"]),
+    }
+
+
+# ---- claims --------------------------------------------------------------------------------
+
+CLAIM_STEPS = [
+    ("seconds_apology", gettext_lazy("1 Apology")),
+    ("seconds_listening", gettext_lazy("2 Listening")),
+    ("seconds_cause", gettext_lazy("3 Cause")),
+    ("seconds_countermeasure", gettext_lazy("4 Countermeasure")),
+    ("seconds_escalated", gettext_lazy("4 Waiting for the team lead")),
+    ("seconds_present", gettext_lazy("5 Present the method")),
+    ("seconds_execute", gettext_lazy("6 Execute")),
+    ("seconds_recover", gettext_lazy("7 Recover and thank")),
+    ("seconds_total", gettext_lazy("Whole claim")),
+]
+
+_CLAIM_COUNTS = {
+    "n": Count("pk"),
+    "escalated": Count("pk", filter=Q(escalated=True)),
+    "with_deadline": Count("pk", filter=Q(had_deadline=True)),
+    "deadline_met": Count("pk", filter=Q(deadline_met=True)),
+    "compensation": Sum("compensation"),
+    "cancelled": Count("pk", filter=Q(led_to_cancellation=True)),
+}
+
+
+def _claim_rates(row: dict) -> dict:
+    return {
+        **row,
+        "compensation": row["compensation"] or 0,
+        "escalation_rate": _rate(row["escalated"], row["n"]),
+        "deadline_rate": _rate(row["deadline_met"], row["with_deadline"]),
+        "cancel_rate": _rate(row["cancelled"], row["n"]),
+    }
+
+
+def claims_by_cause(filters: Filters) -> list[dict]:
+    rows = filters.claims().values(key=F("root_cause")).annotate(**_CLAIM_COUNTS)
+    result = [
+        _claim_rates({**r, "label": str(RootCause(r["key"]).label) if r["key"] else "-"})
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (-r["n"], r["key"]))
+
+
+def claims_summary(filters: Filters) -> dict:
+    return _claim_rates(filters.claims().aggregate(**_CLAIM_COUNTS))
+
+
+def claim_step_times(filters: Filters) -> list[dict]:
+    """Average time per step (only claims that went through the step count for it)."""
+    averages = filters.claims().aggregate(**{key: Avg(key) for key, _label in CLAIM_STEPS})
     return [
-        {**row, "rate": row["accepted"] / row["presented"] if row["presented"] else None}
-        for row in rows
+        {"key": key, "label": str(label), "seconds": averages[key]} for key, label in CLAIM_STEPS
     ]
 
+
+# ---- satisfaction --------------------------------------------------------------------------
+
+
+def satisfaction_by_touchpoint(filters: Filters) -> list[dict]:
+    rows = (
+        filters.surveys()
+        .values(key=F("touchpoint"))
+        .annotate(
+            answered=Count("pk"),
+            score=Avg("csat"),
+            happy=Count("pk", filter=Q(csat__gte=4)),
+            would_return=Count("pk", filter=Q(would_return=True)),
+        )
+    )
+    order = list(SurveyTouchpoint.values)
+    result = [
+        {
+            **r,
+            "label": str(SurveyTouchpoint(r["key"]).label),
+            "happy_rate": _rate(r["happy"], r["answered"]),
+            "return_rate": _rate(r["would_return"], r["answered"]),
+        }
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: order.index(r["key"]))
+
+
+def survey_comments(filters: Filters, limit: int = 30) -> list[dict]:
+    """The latest comments, newest first (no customer names: they are not needed here)."""
+    rows = (
+        filters.surveys()
+        .exclude(comment="")
+        .order_by("-answered_at")
+        .values("touchpoint", "csat", "comment", "answered_at")[:limit]
+    )
+    return [
+        {
+            **r,
+            "label": str(SurveyTouchpoint(r["touchpoint"]).label),
+            "answered_on": timezone.localtime(r["answered_at"]).date().isoformat(),
+        }
+        for r in rows
+    ]
+
+
+# ---- coaching ------------------------------------------------------------------------------
+
+
+def coaching_by_agent(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Per agent: save rate, offers per call, average seconds per step, claims handled and
+    their average length, and the survey score of their customers. Three queries."""
+    labels = labels or Labels()
+    requests = (
+        filters.requests()
+        .values("agent_id")
+        .annotate(
+            **_OUTCOMES,
+            offers=Sum("offers_presented"),
+            reason_s=Avg("seconds_reason"),
+            offers_s=Avg("seconds_offers"),
+            quote_s=Avg("seconds_quote"),
+            total_s=Avg("seconds_total"),
+        )
+    )
+    claims = {
+        r["agent_id"]: r
+        for r in filters.claims()
+        .values("agent_id")
+        .annotate(claims=Count("pk"), claim_s=Avg("seconds_total"))
+    }
+    scores = {}
+    for row in (
+        filters.surveys()
+        .annotate(
+            who=Case(
+                When(cancellation_request__isnull=False, then=F("cancellation_request__agent_id")),
+                default=F("claim__agent_id"),
+            )
+        )
+        .values("who")
+        .annotate(score=Avg("csat"), answered=Count("pk"))
+    ):
+        scores[row["who"]] = row
+    result = []
+    for row in _with_rate(requests):
+        agent = row["agent_id"]
+        decided = row["retained"] + row["cancelled"]
+        result.append(
+            {
+                **row,
+                "key": agent,
+                "label": labels.agent(agent),
+                "offers_per_call": row["offers"] / decided if decided else None,
+                "claims": claims.get(agent, {}).get("claims", 0),
+                "claim_s": claims.get(agent, {}).get("claim_s"),
+                "score": scores.get(agent, {}).get("score"),
+                "answered": scores.get(agent, {}).get("answered", 0),
+            }
+        )
+    return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["label"]))
+
+
+# ---- the tables, by name (page sections and CSV files) --------------------------------------
+
+
+def _save_table(dimension: str) -> Callable[[Filters, Labels], Table]:
+    label, _column = SAVE_DIMENSIONS[dimension]
+
+    def build(filters: Filters, labels: Labels) -> Table:
+        return Table(
+            f"save-rate-{dimension}",
+            _("Save rate by %(dimension)s") % {"dimension": str(label).lower()},
+            _save_columns(str(label)),
+            save_rate_by(filters, dimension, labels),
+        )
+
+    return build
+
+
+def _table(name, title, columns, rows_fn):
+    def build(filters: Filters, labels: Labels) -> Table:
+        return Table(
+            name,
+            str(title),
+            [Column(k, str(lbl), kind) for k, lbl, kind in columns],
+            rows_fn(filters, labels),
+        )
+
+    return build
+
+
+WIN_BACK_COLUMNS = [
+    ("departed", gettext_lazy("Departed"), "int"),
+    ("targeted", gettext_lazy("Targeted"), "int"),
+    ("reached", gettext_lazy("Reached"), "int"),
+    ("won", gettext_lazy("Won back"), "int"),
+    ("recovery_rate", gettext_lazy("Recovery rate"), "rate"),
+    ("recovered", gettext_lazy("Fees recovered"), "krw"),
+]
+
+TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
+    **{f"save-rate-{d}": _save_table(d) for d in SAVE_DIMENSIONS},
+    "save-rate-path": _table(
+        "save-rate-path",
+        gettext_lazy("Save rate by path through the tree"),
+        [
+            ("label", gettext_lazy("Path"), "text"),
+            ("retained", gettext_lazy("Retained"), "int"),
+            ("cancelled", gettext_lazy("Cancelled"), "int"),
+            ("rate", gettext_lazy("Save rate"), "rate"),
+        ],
+        save_rate_by_path,
+    ),
+    "offers": _table(
+        "offers",
+        gettext_lazy("Offers presented and accepted"),
+        [
+            ("label", gettext_lazy("Offer"), "text"),
+            ("presented", gettext_lazy("Presented"), "int"),
+            ("accepted", gettext_lazy("Accepted"), "int"),
+            ("rate", gettext_lazy("Acceptance rate"), "rate"),
+            ("cost", gettext_lazy("Cost"), "krw"),
+        ],
+        offer_acceptance,
+    ),
+    "rechurn": _table(
+        "rechurn",
+        gettext_lazy("Saved customers who left again"),
+        [
+            ("label", gettext_lazy("Within"), "text"),
+            ("saves", gettext_lazy("Saves old enough to tell"), "int"),
+            ("left", gettext_lazy("Left again"), "int"),
+            ("rate", gettext_lazy("Re-churn"), "rate"),
+        ],
+        lambda f, _l: rechurn(f),
+    ),
+    "save-value": _table(
+        "save-value",
+        gettext_lazy("Fees kept against what the offers cost"),
+        [
+            ("label", gettext_lazy("Offer"), "text"),
+            ("saves", gettext_lazy("Saves"), "int"),
+            ("rechurn_rate", gettext_lazy("Left again"), "rate"),
+            ("kept", gettext_lazy("Fees kept"), "krw"),
+            ("cost", gettext_lazy("Cost"), "krw"),
+            ("net", gettext_lazy("Net"), "krw"),
+        ],
+        save_value_by_offer,
+    ),
+    "reasons-lost": _table(
+        "reasons-lost",
+        gettext_lazy("Reasons, most first"),
+        [
+            ("label", gettext_lazy("Reason"), "text"),
+            ("n", gettext_lazy("Cancellations"), "int"),
+            ("share", gettext_lazy("Share"), "rate"),
+            ("cumulative", gettext_lazy("Cumulative"), "rate"),
+            ("monthly_revenue", gettext_lazy("Monthly fees lost"), "krw"),
+        ],
+        reason_pareto,
+    ),
+    "competitors": _table(
+        "competitors",
+        gettext_lazy("Who they leave for"),
+        [
+            ("label", gettext_lazy("Competitor"), "text"),
+            ("n", gettext_lazy("Cancellations"), "int"),
+            ("offered", gettext_lazy("What they offered"), "text"),
+        ],
+        lambda f, _l: competitor_breakdown(f),
+    ),
+    **{
+        f"win-back-{period}": _table(
+            f"win-back-{period}",
+            title,
+            [("label", first, "text"), *WIN_BACK_COLUMNS],
+            lambda f, _l, period=period: win_back_funnel(f, period),
+        )
+        for period, title, first in (
+            ("month", gettext_lazy("Win-back by month of departure"), gettext_lazy("Month")),
+            ("quarter", gettext_lazy("Win-back by quarter of departure"), gettext_lazy("Quarter")),
+        )
+    },
+    "claims-cause": _table(
+        "claims-cause",
+        gettext_lazy("Claims by root cause"),
+        [
+            ("label", gettext_lazy("Root cause"), "text"),
+            ("n", gettext_lazy("Claims"), "int"),
+            ("escalation_rate", gettext_lazy("Escalated"), "rate"),
+            ("deadline_rate", gettext_lazy("Deadlines met"), "rate"),
+            ("compensation", gettext_lazy("Compensation"), "krw"),
+            ("cancelled", gettext_lazy("Led to a cancellation"), "int"),
+        ],
+        lambda f, _l: claims_by_cause(f),
+    ),
+    "claims-steps": _table(
+        "claims-steps",
+        gettext_lazy("Average time per step"),
+        [("label", gettext_lazy("Step"), "text"), ("seconds", gettext_lazy("Time"), "seconds")],
+        lambda f, _l: claim_step_times(f),
+    ),
+    "satisfaction": _table(
+        "satisfaction",
+        gettext_lazy("Survey results by touchpoint"),
+        [
+            ("label", gettext_lazy("Touchpoint"), "text"),
+            ("answered", gettext_lazy("Answered"), "int"),
+            ("score", gettext_lazy("Average score (1-5)"), "score"),
+            ("happy_rate", gettext_lazy("Satisfied (4-5)"), "rate"),
+            ("return_rate", gettext_lazy("Would come back"), "rate"),
+        ],
+        lambda f, _l: satisfaction_by_touchpoint(f),
+    ),
+    "comments": _table(
+        "comments",
+        gettext_lazy("What customers wrote"),
+        [
+            ("answered_on", gettext_lazy("Date"), "text"),
+            ("label", gettext_lazy("Touchpoint"), "text"),
+            ("csat", gettext_lazy("Score"), "int"),
+            ("comment", gettext_lazy("Comment"), "text"),
+        ],
+        lambda f, _l: survey_comments(f),
+    ),
+    "coaching": _table(
+        "coaching",
+        gettext_lazy("Agents"),
+        [
+            ("label", gettext_lazy("Agent"), "text"),
+            ("retained", gettext_lazy("Retained"), "int"),
+            ("cancelled", gettext_lazy("Cancelled"), "int"),
+            ("rate", gettext_lazy("Save rate"), "rate"),
+            ("offers_per_call", gettext_lazy("Offers per call"), "score"),
+            ("reason_s", gettext_lazy("Finding the reason"), "seconds"),
+            ("offers_s", gettext_lazy("Offering"), "seconds"),
+            ("quote_s", gettext_lazy("Quoting"), "seconds"),
+            ("total_s", gettext_lazy("Whole call"), "seconds"),
+            ("claims", gettext_lazy("Claims closed"), "int"),
+            ("claim_s", gettext_lazy("Per claim"), "seconds"),
+            ("score", gettext_lazy("Survey score"), "score"),
+        ],
+        coaching_by_agent,
+    ),
+}
+
+
+# ---- CSV -----------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -176,74 +1008,69 @@ def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         yield writer.writerow([_cell(value) for value in row])
 
 
-# ---- why they leave ------------------------------------------------------------------------
+REQUEST_EXPORT_HEADER = [
+    gettext_lazy("Request"),
+    gettext_lazy("Closed"),
+    gettext_lazy("Outcome"),
+    gettext_lazy("Customer"),
+    gettext_lazy("Agent"),
+    gettext_lazy("Reason"),
+    gettext_lazy("Path"),
+    gettext_lazy("Offer"),
+    gettext_lazy("Cost"),
+    gettext_lazy("Monthly fee"),
+]
 
 
-def _cancelled(filters: Filters):
-    return filters.closed_requests().filter(state=RequestState.CANCELLED)
-
-
-def reason_pareto(filters: Filters) -> list[dict]:
-    """Cancellations per reason, most first, with the cumulative share (the Pareto view) and
-    the monthly revenue the company lost with them (to prioritise what to fix)."""
-    rows = list(
-        _cancelled(filters)
-        .values(key=F("reason__code"), category=F("reason__category"))
-        .annotate(n=Count("pk"), monthly_revenue=Sum("contract__monthly_fee"))
-        .order_by("-n", "key")
-    )
-    total = sum(row["n"] for row in rows)
-    running = 0
-    for row in rows:
-        running += row["n"]
-        row["share"] = row["n"] / total if total else None
-        row["cumulative"] = running / total if total else None
-    return rows
-
-
-def competitor_breakdown(filters: Filters) -> list[dict]:
-    """Who customers leave for, and how often (competitor branch, cancelled)."""
-    return list(
-        _cancelled(filters)
-        .exclude(competitor_name="")
-        .values(key=F("competitor_name"))
-        .annotate(n=Count("pk"))
-        .order_by("-n", "key")[:50]
-    )
-
-
-def reason_spikes(
-    filters: Filters, *, weeks: int = 4, factor: float = 2.0, min_points: float = 0.05
-) -> list[dict]:
-    """Reasons whose share of this week's cancellations jumped well above their average share
-    over the previous `weeks` weeks: more than `factor` times it and at least `min_points`
-    higher. One grouped query."""
-    end = filters.date_to
-    this_week_start = end - timedelta(days=6)
-    window_start = this_week_start - timedelta(days=7 * weeks)
-    window = Filters(
-        date_from=window_start,
-        date_to=end,
-        product_category=filters.product_category,
-        reason_category=filters.reason_category,
-        value_tier=filters.value_tier,
-    )
-    this_week_from = timezone.make_aware(datetime.combine(this_week_start, time.min))
-    rows = (
-        _cancelled(window)
-        .values(key=F("reason__code"))
-        .annotate(
-            now=Count("pk", filter=Q(closed_at__gte=this_week_from)),
-            before=Count("pk", filter=Q(closed_at__lt=this_week_from)),
+def request_export_rows(filters: Filters) -> Iterator[list]:
+    """Every request closed in the period, one row each, read in chunks from the database
+    (a million rows stream through without ever being held at once)."""
+    labels = Labels()
+    facts = (
+        filters.requests()
+        .order_by("closed_at")
+        .values_list(
+            "request_id",
+            "closed_at",
+            "is_retained",
+            "request__customer__name",
+            "agent_id",
+            "reason_id",
+            "path",
+            "offer_code",
+            "offer_cost",
+            "monthly_fee",
         )
     )
-    rows = list(rows)
-    now_total = sum(r["now"] for r in rows)
-    before_total = sum(r["before"] for r in rows)
-    spikes = []
-    for row in rows:
-        share_now = row["now"] / now_total if now_total else 0.0
-        share_before = row["before"] / before_total if before_total else 0.0
-        if share_now >= min_points + share_before and share_now > factor * share_before:
-            spikes.append({**row, "share_now": share_now, "share_before": share_before})
-    return sorted(spikes, key=lambda r: -r["share_now"])
+    for pk, closed, retained, customer, agent, reason, path, offer, cost, fee in facts.iterator(
+        chunk_size=2000
+    ):
+        yield [
+            pk,
+            timezone.localtime(closed).isoformat(timespec="minutes"),
+            _("retained") if retained else _("cancelled"),
+            customer,
+            labels.agent(agent),
+            labels.reason(reason),
+            labels.path(path),
+            labels.offer(offer) if offer else "",
+            cost,
+            fee,
+        ]
+
+
+# Which dimensions a user can pick from in the filter bar.
+def filter_choices() -> dict:
+    return {
+        "product_categories": ProductCategory.choices,
+        "reason_categories": ReasonCategory.choices,
+        "value_tiers": ValueTier.choices,
+        "reasons": [(r.pk, r.label) for r in Reason.objects.all()],
+        "teams": list(Team.objects.values_list("pk", "name")),
+        "agents": [
+            (u.pk, u.get_full_name() or u.username)
+            for u in User.objects.filter(groups__permissions__codename="handle_calls")
+            .distinct()
+            .order_by("username")
+        ],
+    }

@@ -9,6 +9,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -165,6 +166,54 @@ def bench_win_back(*, departed: int = 100_000) -> list[Figure]:
     ]
 
 
+def bench_dashboards(
+    *, requests: int = 1_000_000, claims: int = 300_000, samples: int = 5
+) -> list[Figure]:
+    """Seed `requests` closed cancellation requests and `claims` closed claims over two
+    years (with offers, audit trail, surveys, win-back outcomes), build the reporting facts,
+    then time every dashboard tab as a supervisor sees it (server time, template included)."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from retention.history import history_seed
+    from retention.services.facts import facts_refresh
+    from retention.views.dashboards import TABS
+
+    started = time.perf_counter()
+    seeded = history_seed(
+        requests=requests, claims=claims, today=timezone.localdate(), days=730, seed=5
+    )
+    seed_seconds = time.perf_counter() - started
+    figures = [
+        ("dashboards: closed requests seeded", seeded.requests, "rows"),
+        ("dashboards: closed claims seeded", seeded.claims, "rows"),
+        ("dashboards: seed + full facts build", seed_seconds, "s"),
+        ("dashboards: facts refresh with nothing new", _timed(facts_refresh), "s"),
+    ]
+    client = Client()
+    client.force_login(User.objects.get(username="supervisor"))
+    year_ago = (timezone.localdate() - timedelta(days=365)).isoformat()
+    for period, query in (("90 days", ""), ("1 year", f"&from={year_ago}")):
+        worst = 0.0
+        for tab in TABS:
+            url = f"/desk/dashboards/?tab={tab}{query}"
+            client.get(url, HTTP_HOST="localhost")  # warm the caches once
+            timings = []
+            for _ in range(samples):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url, HTTP_HOST="localhost")
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            median = statistics.median(timings)
+            worst = max(worst, median)
+            figures.append((f"dashboard {tab} ({period}): median", median, "ms"))
+            figures.append((f"dashboard {tab} ({period}): queries", len(queries), ""))
+        figures.append((f"dashboards ({period}): slowest tab", worst, "ms"))
+    return figures
+
+
 def explain_phone_lookup() -> str:
     """EXPLAIN ANALYZE of the live-call phone lookup, for the report and the docs."""
     phone = Customer.objects.values_list("phone", flat=True).order_by("pk").first() or ""
@@ -181,4 +230,5 @@ BENCHMARKS: list[Callable[..., list[Figure]]] = [
     bench_lookups,
     bench_console,
     bench_win_back,
+    bench_dashboards,
 ]

@@ -14,18 +14,23 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.roles import Role
 from retention.choices import ContractStatus, ProductCategory, Region, ValueTier
 from retention.models import Contract, Customer, Product, months_between
 
 DEMO_PASSWORD = "demo-desk-2026"
 DEMO_USERS = [
-    # username, first name, last name, role
-    ("agent", "지은", "김", Role.AGENT),
-    ("supervisor", "민수", "박", Role.SUPERVISOR),
-    ("catalog_admin", "서연", "이", Role.CATALOG_ADMIN),
-    ("specialist", "현우", "정", Role.SPECIALIST),
+    # username, first name, last name, role, team
+    ("agent", "지은", "김", Role.AGENT, "1팀"),
+    ("supervisor", "민수", "박", Role.SUPERVISOR, "1팀"),
+    ("catalog_admin", "서연", "이", Role.CATALOG_ADMIN, ""),
+    ("specialist", "현우", "정", Role.SPECIALIST, ""),
+    ("agent2", "수빈", "최", Role.AGENT, "1팀"),
+    ("agent3", "도윤", "강", Role.AGENT, "1팀"),
+    ("agent4", "하은", "조", Role.AGENT, "2팀"),
+    ("agent5", "준호", "윤", Role.AGENT, "2팀"),
+    ("supervisor2", "예린", "장", Role.SUPERVISOR, "2팀"),
 ]
 
 # code, ko, en, category, fee, min term, standard term, penalty %, installation, registration
@@ -238,14 +243,26 @@ class SeedResult:
 
 def demo_users_ensure() -> list[User]:
     users = []
-    for username, first, last, role in DEMO_USERS:
+    teams = {}
+    for username, first, last, role, team_name in DEMO_USERS:
+        if team_name and team_name not in teams:
+            teams[team_name], _ = Team.objects.get_or_create(name=team_name)
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last, "language": "ko"}
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "language": "ko",
+                "team": teams.get(team_name),
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=str(role)))
+        if role == Role.SUPERVISOR and team_name and teams[team_name].lead_id is None:
+            teams[team_name].lead = user
+            teams[team_name].save(update_fields=["lead"])
         users.append(user)
     return users
 

@@ -38,3 +38,19 @@ def transition_can_handle(instance, user) -> bool:
 
 def transition_can_decide(instance, user) -> bool:
     return can_decide_approval(user, instance)
+
+
+def supervisor_required(view):
+    """A supervisor-only view: anyone else gets 403 before anything runs (login is already
+    required everywhere by the middleware)."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("retention.approve_offers"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from retention.services.calls import call_task_prepare, call_tasks_dispatch_due
+from retention.services.facts import facts_refresh
 from retention.services.winback import win_back_consider
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
@@ -31,3 +32,10 @@ def call_task_prepare_task(self, call_task_id: int) -> None:
 def win_back_daily_task() -> dict:
     """Beat, daily: consider the customers who left, segment them, plan the calls."""
     return win_back_consider()
+
+
+@shared_task(**RELIABLE)
+def facts_refresh_task(full: bool = False) -> dict:
+    """Beat, every 2 minutes (and nightly in full): copy newly closed requests and claims
+    into the reporting facts. Idempotent: a retry or an overlapping run adds nothing twice."""
+    return facts_refresh(full=full)

@@ -16,11 +16,7 @@ urlpatterns = [
     path("desk/requests/<int:pk>/hand-over", approvals.request_hand_over, name="hand_over"),
     path("desk/floor/", floor.floor, name="floor"),
     path("desk/dashboards/", dashboards.dashboards, name="dashboards"),
-    path(
-        "desk/dashboards/save-rate-<slug:dimension>.csv",
-        dashboards.save_rate_csv,
-        name="save_rate_csv",
-    ),
+    path("desk/dashboards/<slug:table>.csv", dashboards.dashboard_csv, name="dashboard_csv"),
     path("desk/floor/coach", floor.coaching_note, name="coach"),
     path("desk/calls/", calls.my_calls, name="my_calls"),
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),

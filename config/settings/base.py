@@ -167,6 +167,9 @@ BEAT_HEARTBEAT_KEY = "health:beat-heartbeat"
 BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.int("BEAT_HEARTBEAT_MAX_AGE_SECONDS", default=60)
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 
+# Dashboards: a save is credited with at most this many months of the fees it kept.
+RETENTION_KEPT_HORIZON_MONTHS = env.int("RETENTION_KEPT_HORIZON_MONTHS", default=12)
+
 # The cancellation logic tree.
 RETENTION_MAX_OFFERS_PER_REQUEST = env.int("RETENTION_MAX_OFFERS_PER_REQUEST", default=3)
 RETENTION_APPROVAL_TIMEOUT_SECONDS = env.int("RETENTION_APPROVAL_TIMEOUT_SECONDS", default=120)
@@ -214,6 +217,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "claims-sweep": {"task": "claims.tasks.claims_sweep_task", "schedule": 60.0},
     "calls-dispatch": {"task": "retention.tasks.call_tasks_dispatch_task", "schedule": 60.0},
+    # Dashboards read facts, copied from closed requests and claims (retention.services.facts).
+    "facts-refresh": {"task": "retention.tasks.facts_refresh_task", "schedule": 120.0},
+    "facts-nightly": {
+        "task": "retention.tasks.facts_refresh_task",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"full": True},
+    },
     "win-back-daily": {
         "task": "retention.tasks.win_back_daily_task",
         "schedule": crontab(hour=6, minute=0),

@@ -9,6 +9,7 @@ from retention.models.book import (
 from retention.models.calls import CallTask, CoachingNote
 from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
 from retention.models.catalog import CustomerType, Offer, Reason
+from retention.models.facts import ClaimFact, RequestFact
 from retention.models.surveys import Survey, survey_token_hash
 from retention.models.winback import WinBackCase
 
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "CallTask",
     "CancellationRequest",
+    "ClaimFact",
     "CoachingNote",
     "Contract",
     "ContractAmendment",
@@ -25,6 +27,7 @@ __all__ = [
     "OfferPresentation",
     "Product",
     "Reason",
+    "RequestFact",
     "Survey",
     "WinBackCase",
     "add_months",

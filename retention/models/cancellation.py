@@ -184,6 +184,8 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
                 name="request_awaiting_idx",
                 condition=Q(state="awaiting_approval"),
             ),
+            # The reporting facts copy what closed recently (services.facts).
+            models.Index(fields=["closed_at"], name="request_closed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -102,3 +102,36 @@ def history_label(entry) -> str:
         if entry.target in choices.values:
             return str(choices(entry.target).label)
     return entry.action
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds as the largest two units: "45s", "3m 05s", "2h 10m", "3d 4h"."""
+    if seconds is None:
+        return "-"
+    total = round(float(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+@register.filter
+def cell(row: dict, column) -> str:
+    """One cell of a dashboard table, formatted by its column's kind."""
+    value = row.get(column.key)
+    if column.kind == "rate":
+        return percent(value)
+    if column.kind == "krw":
+        return krw(value or 0)
+    if column.kind == "seconds":
+        return duration(value)
+    if column.kind == "score":
+        return "-" if value is None else f"{value:.1f}"
+    return "-" if value is None or value == "" else value

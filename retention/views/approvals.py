@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.selectors import supervisor_queue_claims
 from retention.errors import Conflict, ServiceError
 from retention.forms import NoteForm
+from retention.permissions import supervisor_required
 from retention.selectors import approvals_pending, desk_agents, manager_requests
 from retention.services.cancellations import cancellation_hand_over, offer_approve, offer_deny
 
@@ -38,6 +39,7 @@ def _queue(user) -> dict:
 
 
 @require_GET
+@supervisor_required
 def approvals(request):
     context = _queue(request.user)
     if request.htmx:
@@ -69,6 +71,7 @@ def approval_decide(request, pk, decision):
 
 
 @require_POST
+@supervisor_required
 def request_hand_over(request, pk):
     """Take the call over, or give it to the agent chosen."""
     try:

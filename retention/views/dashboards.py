@@ -1,23 +1,49 @@
-"""Supervisor dashboards (first section: the save rate), each chart with its table and CSV."""
+"""Supervisor dashboards: one tab per question, every chart drawn from a table that the page
+shows and `/desk/dashboards/<table>.csv` streams. Figures come from the reporting facts
+(`retention.analytics`), refreshed by Celery beat every two minutes."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from retention.analytics import (
-    DIMENSIONS,
-    Filters,
-    competitor_breakdown,
-    csv_rows,
-    offer_acceptance,
-    reason_pareto,
-    reason_spikes,
-    save_rate_by,
-    save_rate_total,
-)
-from retention.choices import ProductCategory, ReasonCategory, ValueTier
+from retention import analytics
+from retention.analytics import TABLES, Filters, Labels, csv_rows
+from retention.models import RequestFact
+
+TABS = {
+    "save-rate": gettext_lazy("Save rate"),
+    "quality": gettext_lazy("Save quality"),
+    "reasons": gettext_lazy("Why they leave"),
+    "win-back": gettext_lazy("Win-back"),
+    "claims": gettext_lazy("Claims"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+    "coaching": gettext_lazy("Coaching"),
+}
+TAB_TABLES = {
+    "save-rate": [
+        "save-rate-week",
+        "save-rate-category",
+        "save-rate-reason",
+        "save-rate-product",
+        "save-rate-team",
+        "save-rate-agent",
+        "save-rate-path",
+        "offers",
+    ],
+    "quality": ["rechurn", "save-value"],
+    "reasons": ["reasons-lost", "competitors"],
+    "win-back": ["win-back-month", "win-back-quarter"],
+    "claims": ["claims-cause", "claims-steps"],
+    "satisfaction": ["satisfaction", "comments"],
+    "coaching": ["coaching"],
+}
+
+# Save quality needs saves old enough to have left again; win-back needs departures that
+# have been called: both look further back by default.
+DEFAULT_DAYS = {"quality": 455, "win-back": 365}
 
 
 def _require(request) -> None:
@@ -25,75 +51,178 @@ def _require(request) -> None:
         raise PermissionDenied
 
 
+def _series(rows, key="rate", scale=100):
+    return [None if r.get(key) is None else round(r[key] * scale, 1) for r in rows]
+
+
+def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[list, dict]:
+    """The charts of a tab, drawn from its tables' rows, and the tab's headline figures."""
+    if tab == "save-rate":
+        weeks, reasons = tables["save-rate-week"].rows, tables["save-rate-reason"].rows
+        return [
+            _chart("line", _("Save rate by week (%)"), weeks, [(_("Save rate"), _series(weeks))]),
+            _chart(
+                "bar", _("Save rate by reason (%)"), reasons, [(_("Save rate"), _series(reasons))]
+            ),
+        ], {"total": analytics.save_rate_total(filters)}
+    if tab == "quality":
+        rechurn = tables["rechurn"].rows
+        value = tables["save-value"].rows
+        return [
+            _chart(
+                "bar",
+                _("Re-churn of saved customers (%)"),
+                rechurn,
+                [(_("Re-churn"), _series(rechurn))],
+            ),
+            _chart(
+                "bar",
+                _("Fees kept and offer cost by offer"),
+                value,
+                [
+                    (_("Fees kept"), [r["kept"] for r in value]),
+                    (_("Cost"), [r["cost"] for r in value]),
+                ],
+                percent=False,
+            ),
+        ], {"over_discounting": [r for r in value if r["over_discounting"]]}
+    if tab == "reasons":
+        pareto = tables["reasons-lost"].rows
+        trend = analytics.reason_trend(filters, labels)
+        return [
+            _chart(
+                "bar",
+                _("Cancellations by reason"),
+                pareto,
+                [(_("Cancellations"), [r["n"] for r in pareto])],
+                percent=False,
+            ),
+            {
+                "type": "line",
+                "title": str(_("Weekly cancellations of the five leading reasons")),
+                "labels": trend["weeks"],
+                "datasets": [{"label": s["label"], "data": s["data"]} for s in trend["series"]],
+                "percent": False,
+            },
+        ], {"spikes": analytics.reason_spikes(filters, labels)}
+    if tab == "win-back":
+        months = tables["win-back-month"].rows
+        return [
+            _chart(
+                "bar",
+                _("Departed, targeted, reached and won back by month"),
+                months,
+                [
+                    (_("Departed"), [r["departed"] for r in months]),
+                    (_("Targeted"), [r["targeted"] for r in months]),
+                    (_("Reached"), [r["reached"] for r in months]),
+                    (_("Won back"), [r["won"] for r in months]),
+                ],
+                percent=False,
+            )
+        ], {"win_back": analytics.win_back_summary(filters)}
+    if tab == "claims":
+        causes, steps = tables["claims-cause"].rows, tables["claims-steps"].rows[:-1]
+        return [
+            _chart(
+                "bar",
+                _("Claims by root cause"),
+                causes,
+                [(_("Claims"), [r["n"] for r in causes])],
+                percent=False,
+            ),
+            _chart(
+                "bar",
+                _("Average minutes per step"),
+                steps,
+                [
+                    (
+                        _("Minutes"),
+                        [
+                            None if r["seconds"] is None else round(r["seconds"] / 60, 1)
+                            for r in steps
+                        ],
+                    )
+                ],
+                percent=False,
+            ),
+        ], {"claims": analytics.claims_summary(filters)}
+    if tab == "satisfaction":
+        touchpoints = tables["satisfaction"].rows
+        return [
+            _chart(
+                "bar",
+                _("Average score by touchpoint (1-5)"),
+                touchpoints,
+                [
+                    (
+                        _("Score"),
+                        [None if r["score"] is None else round(r["score"], 2) for r in touchpoints],
+                    )
+                ],
+                percent=False,
+            )
+        ], {}
+    coaching = tables["coaching"].rows
+    return [
+        _chart("bar", _("Save rate by agent (%)"), coaching, [(_("Save rate"), _series(coaching))])
+    ], {}
+
+
+def _chart(kind, title, rows, datasets, percent=True) -> dict:
+    return {
+        "type": kind,
+        "title": str(title),
+        "labels": [str(r["label"]) for r in rows],
+        "datasets": [{"label": str(label), "data": data} for label, data in datasets],
+        "percent": percent,
+    }
+
+
 @require_GET
 def dashboards(request):
     _require(request)
-    filters = Filters.from_query(request.GET)
-    breakdowns = {name: save_rate_by(filters, name) for name in DIMENSIONS}
+    tab = request.GET.get("tab", "save-rate")
+    if tab not in TABS:
+        raise Http404
+    filters = Filters.from_query(request.GET, default_days=DEFAULT_DAYS.get(tab, 90))
+    labels = Labels()
+    tables = {name: TABLES[name](filters, labels) for name in TAB_TABLES[tab]}
+    for table in tables.values():
+        table.rows = list(table.rows)
+    charts, figures = _charts(tab, tables, filters, labels)
+    query = request.GET.copy()
+    query.pop("tab", None)
     context = {
+        "tab": tab,
+        "tabs": TABS.items(),
         "filters": filters,
-        "total": save_rate_total(filters),
-        "breakdowns": [(name, DIMENSIONS[name], breakdowns[name]) for name in DIMENSIONS],
-        "offers": offer_acceptance(filters),
-        "pareto": reason_pareto(filters),
-        "competitors": competitor_breakdown(filters),
-        "spikes": reason_spikes(filters),
-        "chart": {
-            "weeks": [row["key"] for row in breakdowns["week"]],
-            "week_rates": [
-                round(row["rate"] * 100, 1) if row["rate"] is not None else None
-                for row in breakdowns["week"]
-            ],
-            "reasons": [row["key"] or "-" for row in breakdowns["reason"]],
-            "reason_rates": [
-                round(row["rate"] * 100, 1) if row["rate"] is not None else None
-                for row in breakdowns["reason"]
-            ],
-        },
-        "product_categories": ProductCategory.choices,
-        "reason_categories": ReasonCategory.choices,
-        "value_tiers": ValueTier.choices,
-        "query": request.GET.urlencode(),
+        "tables": tables.values(),
+        "charts": charts,
+        "query": query.urlencode(),
+        "as_of": RequestFact.objects.order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first(),
+        **figures,
+        **analytics.filter_choices(),
     }
     return render(request, "retention/dashboards.html", context)
 
 
 @require_GET
-def save_rate_csv(request, dimension):
+def dashboard_csv(request, table):
+    """Any dashboard table as CSV, or every closed request (`requests`), streamed."""
     _require(request)
     filters = Filters.from_query(request.GET)
-    if dimension == "offer":
-        rows = offer_acceptance(filters)
-        header = [_("Offer"), _("Presented"), _("Accepted"), _("Acceptance rate"), _("Cost")]
-        values = (
-            (r["key"], r["presented"], r["accepted"], _rate(r["rate"]), r["cost"] or 0)
-            for r in rows
-        )
-    elif dimension == "reasons-lost":
-        header = [
-            _("Reason"),
-            _("Cancellations"),
-            _("Share"),
-            _("Cumulative"),
-            _("Monthly fees lost"),
-        ]
-        values = (
-            (r["key"], r["n"], _rate(r["share"]), _rate(r["cumulative"]), r["monthly_revenue"])
-            for r in reason_pareto(filters)
-        )
-    elif dimension == "competitors":
-        header = [_("Competitor"), _("Cancellations")]
-        values = ((r["key"], r["n"]) for r in competitor_breakdown(filters))
-    elif dimension in DIMENSIONS:
-        rows = save_rate_by(filters, dimension)
-        header = [str(DIMENSIONS[dimension]), _("Retained"), _("Cancelled"), _("Save rate")]
-        values = ((r["key"], r["retained"], r["cancelled"], _rate(r["rate"])) for r in rows)
+    if table == "requests":
+        header = [str(h) for h in analytics.REQUEST_EXPORT_HEADER]
+        values = analytics.request_export_rows(filters)
+    elif table in TABLES:
+        built = TABLES[table](filters, Labels())
+        header = [c.label for c in built.columns]
+        values = built.csv_values()
     else:
         raise Http404
     response = StreamingHttpResponse(csv_rows(header, values), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="save-rate-{dimension}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
     return response
-
-
-def _rate(rate) -> str:
-    return "" if rate is None else f"{rate:.4f}"

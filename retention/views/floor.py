@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import ServiceError
+from retention.permissions import supervisor_required
 from retention.selectors import desk_agents, floor_overview
 from retention.services.supervision import coaching_note_write
 
 
 @require_GET
+@supervisor_required
 def floor(request):
     context = {**floor_overview(user=request.user), "agents": desk_agents()}
     if request.htmx:
@@ -19,6 +22,7 @@ def floor(request):
 
 
 @require_POST
+@supervisor_required
 def coaching_note(request):
     try:
         coaching_note_write(
@@ -30,4 +34,6 @@ def coaching_note(request):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("The note is on the agent's home page."))
+    if request.POST.get("next") == "coaching":
+        return redirect(f"{reverse('dashboards')}?tab=coaching")
     return redirect("floor")

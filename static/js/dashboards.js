@@ -1,16 +1,25 @@
-// Draws the dashboard charts from the figures the page already shows in its tables.
+// Draws each dashboard chart from the figures the page already shows in its tables.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("chart-data").textContent);
-  var common = { responsive: true, scales: { y: { min: 0, max: 100 } } };
-  new Chart(document.getElementById("chart-weeks"), {
-    type: "line",
-    data: { labels: data.weeks, datasets: [{ data: data.week_rates, tension: 0.2 }] },
-    options: Object.assign({ plugins: { legend: { display: false } } }, common),
-  });
-  new Chart(document.getElementById("chart-reasons"), {
-    type: "bar",
-    data: { labels: data.reasons, datasets: [{ data: data.reason_rates }] },
-    options: Object.assign({ plugins: { legend: { display: false } } }, common),
+  var charts = JSON.parse(document.getElementById("chart-data").textContent);
+  charts.forEach(function (spec, index) {
+    var canvas = document.getElementById("chart-" + (index + 1));
+    if (!canvas) { return; }
+    var options = {
+      responsive: true,
+      animation: false,
+      plugins: { legend: { display: spec.datasets.length > 1 } },
+    };
+    if (spec.percent) { options.scales = { y: { min: 0, max: 100 } }; }
+    new Chart(canvas, {
+      type: spec.type,
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (set) {
+          return { label: set.label, data: set.data, tension: 0.2 };
+        }),
+      },
+      options: options,
+    });
   });
 })();

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from retention.bench import (
     bench_console,
+    bench_dashboards,
     bench_lookups,
     bench_seed,
     bench_win_back,
@@ -19,10 +20,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=1_000_000)
+        parser.add_argument("--claims", type=int, default=300_000)
+        parser.add_argument(
+            "--only", choices=["dashboards"], help="Seed the book, then run only this one."
+        )
         default_report = settings.BASE_DIR / "docs" / "bench-report.txt"
         parser.add_argument("--report", default=str(default_report))
 
-    def handle(self, *args, customers: int, report: str, **options):
+    def handle(self, *args, customers: int, report: str, requests: int, claims: int, **options):
         if customers < 1:
             raise CommandError("--customers must be at least 1.")
         lines = [
@@ -31,15 +37,22 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
-        for figures in (
-            bench_seed(customers=customers),
-            bench_lookups(),
-            bench_console(),
-        ):
-            for label, value, unit in figures:
+        runs = [
+            lambda: bench_seed(customers=customers),
+            lambda: bench_dashboards(requests=requests, claims=claims),
+            bench_lookups,
+            bench_console,
+        ]
+        if options.get("only") == "dashboards":
+            runs = runs[:2]
+        for run in runs:
+            for label, value, unit in run():
                 line = f"{label:<48} {value:>12,.2f} {unit}"
                 lines.append(line)
                 self.stdout.write(line)
+        if options.get("only"):
+            Path(report).write_text("\n".join(lines) + "\n")
+            return
         plan = explain_phone_lookup()
         for label, value, unit in bench_win_back(departed=customers):
             line = f"{label:<48} {value:>12,.2f} {unit}"

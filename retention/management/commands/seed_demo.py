@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from retention.demo import demo_seed
+from retention.history import history_default_sizes, history_seed
 
 
 def _count(value: str) -> int:
@@ -17,7 +18,10 @@ def _count(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Load demo data (users, products, customers, contracts). Safe to run again."
+    help = (
+        "Load demo data (users, products, customers, contracts, months of closed calls). "
+        "Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", default="500", help="How many customers (default 500).")
@@ -25,12 +29,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         customers = _count(options["customers"])
         started = time.perf_counter()
-        result = demo_seed(customers=customers, today=timezone.localdate())
+        today = timezone.localdate()
+        result = demo_seed(customers=customers, today=today)
+        requests, claims = history_default_sizes(customers)
+        history = history_seed(requests=requests, claims=claims, today=today)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {customers} customers in {elapsed:.1f}s: "
                 f"{result.customers_created} customers and "
-                f"{result.contracts_created} contracts new."
+                f"{result.contracts_created} contracts new; history: {history.requests} "
+                f"closed requests, {history.claims} claims, {history.surveys} surveys new."
             )
         )

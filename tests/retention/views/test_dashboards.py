@@ -1,177 +1,387 @@
-"""The save-rate dashboard: figures on hand-built data, CSV escaping, roles, queries."""
+"""The supervisor dashboards: every metric on hand-built data whose answer is known, the CSV
+files and their escaping, who may see them, and bounded queries."""
 
 import csv
 import io
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from retention import analytics
 from retention.analytics import Filters, save_rate_by, save_rate_total
+from retention.models import RequestFact, Survey, WinBackCase
 from retention.services import cancellations as svc
-from tests.factories import ContractFactory, UserFactory
+from retention.services.facts import facts_refresh
+from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _open(agent, reason, code, *, contract=None, competitor="", offer_note=""):
+    request = svc.cancellation_open(contract_id=(contract or ContractFactory()).pk, user=agent)
+    return svc.cancellation_identify_reason(
+        request_id=request.pk,
+        user=agent,
+        reason_id=reason(code).pk,
+        competitor_name=competitor,
+        competitor_offer=offer_note,
+    )
+
+
+def _save(agent, reason, code, offer, **kwargs):
+    request = _open(agent, reason, code, **kwargs)
+    svc.offer_present(request_id=request.pk, user=agent, offer_id=offer.pk)
+    return svc.offer_accept(request_id=request.pk, user=agent)
+
+
+def _cancel(agent, reason, code, **kwargs):
+    request = _open(agent, reason, code, **kwargs)
+    if request.state != "cancelling":
+        svc.cancellation_insist(request_id=request.pk, user=agent)
+    return svc.cancellation_confirm(
+        request_id=request.pk, user=agent, pickup_date=timezone.localdate()
+    )
+
+
+def _csv(client, name, query=""):
+    response = client.get(reverse("dashboard_csv", args=[name]) + query)
+    assert response.status_code == 200
+    assert response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture
 def outcomes(agent, reason, fee_offer, visit_offer):
     """3 retained (2 by fee adjustment, 1 by a visit) and 1 cancelled: a 75% save rate."""
-
-    def walk(code, *, user=agent):
-        request = svc.cancellation_open(contract_id=ContractFactory().pk, user=user)
-        return svc.cancellation_identify_reason(
-            request_id=request.pk, user=user, reason_id=reason(code).pk
-        )
-
     for _ in range(2):
-        request = walk("fee_burden")
-        svc.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
-        svc.offer_accept(request_id=request.pk, user=agent)
-    request = walk("product_quality")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=visit_offer.pk)
-    svc.offer_accept(request_id=request.pk, user=agent)
-    request = walk("product_quality")
-    svc.cancellation_insist(request_id=request.pk, user=agent)
-    svc.cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
+        _save(agent, reason, "fee_burden", fee_offer)
+    _save(agent, reason, "product_quality", visit_offer)
+    _cancel(agent, reason, "product_quality")
+    facts_refresh()
 
 
-def test_save_rate_overall_and_by_reason(outcomes):
+# ---- save rate ----------------------------------------------------------------------------
+
+
+def test_save_rate_overall_by_reason_category_and_path(outcomes, reason, fee_offer):
     filters = Filters.from_query({})
     assert save_rate_total(filters) == {"retained": 3, "cancelled": 1, "rate": 0.75}
-    by_reason = {row["key"]: row for row in save_rate_by(filters, "reason")}
-    assert by_reason["fee_burden"]["rate"] == 1.0
-    assert by_reason["product_quality"]["rate"] == 0.5
+    by_reason = {row["label"]: row for row in save_rate_by(filters, "reason")}
+    assert by_reason[reason("fee_burden").label]["rate"] == 1.0
+    assert by_reason[reason("product_quality").label]["rate"] == 0.5
     by_category = {row["key"]: row["rate"] for row in save_rate_by(filters, "category")}
     assert by_category == {"financial": 1.0, "dissatisfaction": 0.5}
+    paths = {
+        row["key"]: (row["retained"], row["cancelled"])
+        for row in analytics.save_rate_by_path(filters)
+    }
+    assert paths[f"financial_burden|{fee_offer.code}:+"] == (2, 0)
+    assert paths["dissatisfied"] == (0, 1)
+    offers = {row["key"]: row for row in analytics.offer_acceptance(filters)}
+    assert offers[fee_offer.code]["presented"] == 2 and offers[fee_offer.code]["rate"] == 1.0
 
 
-def test_filters_narrow_the_figures_and_bad_values_are_reported(outcomes):
+def test_filters_narrow_the_figures_and_bad_values_are_reported(outcomes, agent, reason):
     assert save_rate_total(Filters.from_query({"reason_category": "financial"}))["rate"] == 1.0
-    filters = Filters.from_query({"reason_category": "nonsense", "from": "yesterday"})
-    assert len(filters.errors) == 2
+    assert save_rate_total(Filters.from_query({"reason": reason("fee_burden").pk}))["retained"] == 2
+    assert save_rate_total(Filters.from_query({"agent": agent.pk}))["retained"] == 3
+    assert save_rate_total(Filters.from_query({"agent": agent.pk + 999}))["rate"] is None
+    filters = Filters.from_query({"reason_category": "nonsense", "from": "yesterday", "team": "x"})
+    assert len(filters.errors) == 3
     assert save_rate_total(filters)["retained"] == 3
     future = (timezone.localdate() + timedelta(days=10)).isoformat()
     assert save_rate_total(Filters.from_query({"from": future, "to": future}))["rate"] is None
 
 
-def test_dashboard_page_and_csv(client_as_supervisor, outcomes):
-    body = client_as_supervisor.get(reverse("dashboards")).content.decode()
-    assert "75%" in body
-    assert 'id="chart-data"' in body
-    response = client_as_supervisor.get(reverse("save_rate_csv", args=["reason"]))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][1:] == ["Retained", "Cancelled", "Save rate"]
-    assert ["fee_burden", "2", "0", "1.0000"] in rows
+def test_team_filter_and_breakdown(reason, fee_offer):
+    from accounts.models import Team
+
+    red, blue = Team.objects.create(name="Red"), Team.objects.create(name="Blue")
+    alice = UserFactory(username="alice", role="agent", team=red)
+    bob = UserFactory(username="bob", role="agent", team=blue)
+    _save(alice, reason, "fee_burden", fee_offer)
+    _cancel(bob, reason, "fee_burden")
+    facts_refresh()
+    by_team = {row["label"]: row["rate"] for row in save_rate_by(Filters.from_query({}), "team")}
+    assert by_team == {"Red": 1.0, "Blue": 0.0}
+    assert save_rate_total(Filters.from_query({"team": blue.pk}))["cancelled"] == 1
 
 
-def test_csv_never_lets_a_value_become_a_formula(client, login, reason, supervisor):
-    sneaky = UserFactory(username="=HYPERLINK(evil)", role="agent")
-    request = svc.cancellation_open(contract_id=ContractFactory().pk, user=sneaky)
-    svc.cancellation_identify_reason(
-        request_id=request.pk, user=sneaky, reason_id=reason("emigration").pk
-    )
-    svc.cancellation_requote(
-        request_id=request.pk, user=sneaky, effective_date=timezone.localdate()
-    )
-    svc.cancellation_confirm(request_id=request.pk, user=sneaky, pickup_date=timezone.localdate())
-    login(supervisor)
-    content = b"".join(
-        client.get(reverse("save_rate_csv", args=["agent"])).streaming_content
-    ).decode()
-    assert "'=HYPERLINK(evil)" in content
-    assert "\n=HYPERLINK" not in content
+def test_figures_wait_for_the_refresh_and_are_counted_once(agent, reason, fee_offer):
+    _save(agent, reason, "fee_burden", fee_offer)
+    assert save_rate_total(Filters.from_query({}))["retained"] == 0  # not refreshed yet
+    assert facts_refresh() == {"requests": 1, "claims": 0}
+    assert facts_refresh() == {"requests": 0, "claims": 0}
+    assert facts_refresh(full=True) == {"requests": 0, "claims": 0}
+    assert save_rate_total(Filters.from_query({}))["retained"] == 1
 
 
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [("supervisor", 200), ("agent", 403), ("catalog_admin", 403), (None, 302)],
-)
-def test_dashboards_are_for_supervisors(client, login, request, who, expected):
-    if who:
-        login(request.getfixturevalue(who))
-    assert client.get(reverse("dashboards")).status_code == expected
-    assert client.get(reverse("save_rate_csv", args=["week"])).status_code == expected
+# ---- save quality -------------------------------------------------------------------------
 
 
-def test_unknown_breakdown_is_404(client_as_supervisor):
-    assert client_as_supervisor.get(reverse("save_rate_csv", args=["shoe-size"])).status_code == 404
+def test_rechurn_counts_saves_that_left_again_within_each_horizon(agent, reason, fee_offer):
+    """4 saves 13 months ago; one left 2 months later, one 5 months later, one 11 months
+    later, one stayed: re-churn 1/4 at 3 months, 2/4 at 6, 3/4 at 12."""
+    now = timezone.now()
+    contracts = [
+        ContractFactory(term_months=36, start_date=now.date() - timedelta(days=900))
+        for _ in range(4)
+    ]
+    with time_machine.travel(now - timedelta(days=395)):
+        for contract in contracts:
+            _save(agent, reason, "fee_burden", fee_offer, contract=contract)
+    for contract, days_later in zip(contracts, (60, 150, 330), strict=False):
+        with time_machine.travel(now - timedelta(days=395 - days_later)):
+            _cancel(agent, reason, "fee_burden", contract=contract)
+    facts_refresh(full=True)  # closed in the past: the nightly run copies it
+    filters = Filters.from_query({"from": (now.date() - timedelta(days=400)).isoformat()})
+    rows = {row["key"]: row for row in analytics.rechurn(filters)}
+    assert (rows[3]["saves"], rows[3]["left"], rows[3]["rate"]) == (4, 1, 0.25)
+    assert (rows[6]["left"], rows[12]["left"]) == (2, 3)
+    value = analytics.save_value_by_offer(filters)
+    assert [row["saves"] for row in value] == [4]
+    assert value[0]["rechurn_rate"] == 0.75
 
 
-def test_dashboard_queries_are_bounded(
-    client_as_supervisor, outcomes, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(15):
-        assert client_as_supervisor.get(reverse("dashboards")).status_code == 200
+def test_an_offer_that_costs_more_than_it_keeps_is_flagged(agent, reason, costly_offer, today):
+    """The only save re-churns after a month: one month of fees kept, the cost is higher."""
+    now = timezone.now()
+    contract = ContractFactory(monthly_fee=30000, start_date=now.date() - timedelta(days=900))
+    with time_machine.travel(now - timedelta(days=40)):
+        request = _open(agent, reason, "fee_burden", contract=contract)
+        svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+        supervisor = UserFactory(username="boss", role="supervisor")
+        svc.offer_approve(request_id=request.pk, user=supervisor)
+        svc.offer_accept(request_id=request.pk, user=agent)
+    _cancel(agent, reason, "fee_burden", contract=contract)
+    facts_refresh(full=True)  # closed in the past: the nightly run copies it
+    fact = RequestFact.objects.get(request=request)
+    assert fact.rechurn_days == 40 and fact.offer_cost > 30000
+    rows = analytics.save_value_by_offer(Filters.from_query({}))
+    assert rows[0]["kept"] == fact.monthly_fee  # one month of fees before they left
+    assert rows[0]["cost"] == fact.offer_cost and rows[0]["over_discounting"] is True
 
 
-# ---- why they leave --------------------------------------------------------------------------
-
-
-def _cancel(agent, reason_code, reason, *, competitor=""):
-    request = svc.cancellation_open(contract_id=ContractFactory(monthly_fee=30000).pk, user=agent)
-    svc.cancellation_identify_reason(
-        request_id=request.pk,
-        user=agent,
-        reason_id=reason(reason_code).pk,
-        competitor_name=competitor,
-    )
-    svc.cancellation_insist(request_id=request.pk, user=agent)
-    svc.cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
+# ---- why they leave -----------------------------------------------------------------------
 
 
 def test_reason_pareto_counts_shares_and_revenue_lost(agent, reason):
-    from retention.analytics import competitor_breakdown, reason_pareto
-
     for code, times in [("fee_burden", 3), ("competitor_cheaper", 1)]:
         for _ in range(times):
-            _cancel(agent, code, reason, competitor="Rival Rentals")
-    rows = reason_pareto(Filters.from_query({}))
-    assert [(r["key"], r["n"]) for r in rows] == [("fee_burden", 3), ("competitor_cheaper", 1)]
+            _cancel(
+                agent,
+                reason,
+                code,
+                contract=ContractFactory(monthly_fee=30000),
+                competitor="Rival Rentals",
+                offer_note="3 months free",
+            )
+    facts_refresh()
+    rows = analytics.reason_pareto(Filters.from_query({}))
+    assert [(r["key"], r["n"]) for r in rows] == [
+        (reason("fee_burden").pk, 3),
+        (reason("competitor_cheaper").pk, 1),
+    ]
     assert rows[0]["share"] == 0.75 and rows[1]["cumulative"] == 1.0
     assert rows[0]["monthly_revenue"] == 90000
-    assert competitor_breakdown(Filters.from_query({})) == [{"key": "Rival Rentals", "n": 1}]
+    assert analytics.competitor_breakdown(Filters.from_query({})) == [
+        {"key": "Rival Rentals", "label": "Rival Rentals", "n": 1, "offered": "3 months free"}
+    ]
 
 
 def test_a_reason_whose_share_jumps_this_week_is_flagged(agent, reason):
-    import time_machine
-
-    from retention.analytics import reason_spikes
-
-    today = timezone.localdate()
     for weeks_ago in (4, 3, 2, 1):  # before: fee_burden 1 of 4 each week (25%)
         with time_machine.travel(timezone.now() - timedelta(days=7 * weeks_ago)):
-            _cancel(agent, "fee_burden", reason)
+            _cancel(agent, reason, "fee_burden")
             for _ in range(3):
-                _cancel(agent, "product_quality", reason)
+                _cancel(agent, reason, "product_quality")
     for _ in range(3):  # this week: fee_burden 3 of 4 (75%)
-        _cancel(agent, "fee_burden", reason)
-    _cancel(agent, "product_quality", reason)
-    spikes = reason_spikes(Filters.from_query({"to": today.isoformat()}))
-    assert [s["key"] for s in spikes] == ["fee_burden"]
+        _cancel(agent, reason, "fee_burden")
+    _cancel(agent, reason, "product_quality")
+    facts_refresh(full=True)  # closed in the past: the nightly run copies it
+    spikes = analytics.reason_spikes(Filters.from_query({}))
+    assert [s["key"] for s in spikes] == [reason("fee_burden").pk]
     assert spikes[0]["share_now"] == 0.75 and spikes[0]["share_before"] == 0.25
 
 
 def test_no_spike_when_shares_hold_steady(agent, reason):
-    import time_machine
-
-    from retention.analytics import reason_spikes
-
     for weeks_ago in (2, 1, 0):
         with time_machine.travel(timezone.now() - timedelta(days=7 * weeks_ago)):
-            _cancel(agent, "fee_burden", reason)
-            _cancel(agent, "product_quality", reason)
-    assert reason_spikes(Filters.from_query({})) == []
+            _cancel(agent, reason, "fee_burden")
+            _cancel(agent, reason, "product_quality")
+    facts_refresh(full=True)  # closed in the past: the nightly run copies it
+    assert analytics.reason_spikes(Filters.from_query({})) == []
 
 
-def test_why_they_leave_csvs(client_as_supervisor, agent, reason):
-    _cancel(agent, "competitor_cheaper", reason, competitor="=cmd|' /C calc'!A0")
-    lost = b"".join(
-        client_as_supervisor.get(reverse("save_rate_csv", args=["reasons-lost"])).streaming_content
-    ).decode()
-    assert "competitor_cheaper,1,1.0000,1.0000,30000" in lost
-    rivals = b"".join(
-        client_as_supervisor.get(reverse("save_rate_csv", args=["competitors"])).streaming_content
-    ).decode()
-    assert "'=cmd" in rivals
+# ---- win-back, satisfaction -----------------------------------------------------------------
+
+
+def test_win_back_funnel_recovery_rate_and_six_month_retention(supervisor):
+    """10 departed in one month: 8 targeted, 6 reached, 3 won back (2 of them at least
+    6 months back, one of whom left again): recovery 3/8, care retention 1/2."""
+    today = timezone.localdate()
+    departed = today - timedelta(days=250)
+    long_ago = timezone.now() - timedelta(days=200)
+
+    def case(tier, outcome, *, new_contract=None, closed_at=None):
+        contract = ContractFactory(status="cancelled", cancelled_on=departed)
+        return WinBackCase.objects.create(
+            contract=contract,
+            customer=contract.customer,
+            departed_on=departed,
+            value=1,
+            tier=tier,
+            outcome=outcome,
+            new_contract=new_contract,
+            closed_at=closed_at,
+        )
+
+    for _ in range(2):
+        case("rest", "not_called")
+    for _ in range(2):
+        case("middle", "unreachable")
+    for _ in range(3):
+        case("middle", "declined")
+    case(
+        "top",
+        "won_back",
+        new_contract=ContractFactory(monthly_fee=10000, term_months=12),
+        closed_at=long_ago,
+    )
+    case(
+        "top",
+        "won_back",
+        closed_at=long_ago,
+        new_contract=ContractFactory(
+            monthly_fee=10000, term_months=12, status="cancelled", cancelled_on=today
+        ),
+    )
+    case(
+        "middle",
+        "won_back",
+        new_contract=ContractFactory(monthly_fee=20000, term_months=24),
+        closed_at=timezone.now(),
+    )
+    filters = Filters.from_query({"from": (departed - timedelta(days=1)).isoformat()})
+    summary = analytics.win_back_summary(filters)
+    assert (summary["departed"], summary["targeted"], summary["reached"], summary["won"]) == (
+        10,
+        8,
+        6,
+        3,
+    )
+    assert summary["recovery_rate"] == 3 / 8 and summary["reference"] == 0.30
+    assert summary["recovered"] == 10000 * 12 * 2 + 20000 * 24
+    assert (summary["care"], summary["care_rate"]) == (2, 0.5)
+    [month] = analytics.win_back_funnel(filters, "month")
+    assert (month["departed"], month["won"], month["recovery_rate"]) == (10, 3, 3 / 8)
+    [quarter] = analytics.win_back_funnel(filters, "quarter")
+    assert quarter["label"].endswith(f"Q{(departed.month - 1) // 3 + 1}")
+
+
+def test_satisfaction_by_touchpoint_and_comments():
+    customer = CustomerFactory()
+    now = timezone.now()
+    for n, (touchpoint, score, comment) in enumerate(
+        [("save", 5, "great"), ("save", 3, ""), ("claim", 2, "slow"), ("cancellation", 4, "")]
+    ):
+        Survey.objects.create(
+            touchpoint=touchpoint,
+            customer=customer,
+            token_hash=f"h{n}",
+            idempotency_key=f"k{n}",
+            expires_at=now,
+            answered_at=now,
+            csat=score,
+            comment=comment,
+            would_return=score >= 4,
+        )
+    rows = {r["key"]: r for r in analytics.satisfaction_by_touchpoint(Filters.from_query({}))}
+    assert rows["save"]["score"] == 4 and rows["save"]["happy_rate"] == 0.5
+    assert rows["claim"]["answered"] == 1 and rows["claim"]["return_rate"] == 0
+    comments = analytics.survey_comments(Filters.from_query({}))
+    assert sorted(c["comment"] for c in comments) == ["great", "slow"]
+
+
+# ---- the pages ----------------------------------------------------------------------------
+
+TABS = ["save-rate", "quality", "reasons", "win-back", "claims", "satisfaction", "coaching"]
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_renders_with_its_tables_and_charts(client_as_supervisor, outcomes, tab):
+    response = client_as_supervisor.get(reverse("dashboards"), {"tab": tab})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="chart-data"' in body and "<table>" in body
+    assert 'aria-current="page"' in body
+
+
+def test_the_save_rate_tab_shows_the_figures_with_labels(client_as_supervisor, outcomes, reason):
+    body = client_as_supervisor.get(reverse("dashboards")).content.decode()
+    assert "75%" in body
+    assert reason("fee_burden").label in body
+
+
+def test_unknown_tab_is_404(client_as_supervisor):
+    assert client_as_supervisor.get(reverse("dashboards"), {"tab": "horoscope"}).status_code == 404
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_dashboard_queries_are_bounded_whatever_the_data(
+    client_as_supervisor, agent, reason, fee_offer, tab, django_assert_max_num_queries
+):
+    for _ in range(3):
+        _save(agent, reason, "fee_burden", fee_offer)
+        _cancel(agent, reason, "product_quality")
+    facts_refresh()
+    with django_assert_max_num_queries(26):
+        assert client_as_supervisor.get(reverse("dashboards"), {"tab": tab}).status_code == 200
+
+
+# ---- CSV ----------------------------------------------------------------------------------
+
+
+def test_every_table_is_a_csv(client_as_supervisor, outcomes):
+    for name in analytics.TABLES:
+        rows = _csv(client_as_supervisor, name)
+        assert rows[0][0].startswith("\ufeff")  # Excel reads it as UTF-8
+    rows = _csv(client_as_supervisor, "save-rate-category")
+    assert rows[0][1:] == ["Retained", "Cancelled", "Save rate"]
+    assert ["Financial burden", "2", "0", "1.0000"] in rows
+
+
+def test_request_export_lists_every_closed_request(client_as_supervisor, outcomes):
+    rows = _csv(client_as_supervisor, "requests")
+    assert len(rows) == 1 + 4
+    assert sorted(row[2] for row in rows[1:]) == ["cancelled", "retained", "retained", "retained"]
+
+
+def test_csv_never_lets_a_value_become_a_formula(client_as_supervisor, reason):
+    sneaky = UserFactory(
+        username="sneaky", first_name="=HYPERLINK(evil)", last_name="", role="agent"
+    )
+    contract = ContractFactory(customer=CustomerFactory(name="=1+2"))
+    _cancel(
+        sneaky,
+        reason,
+        "competitor_cheaper",
+        contract=contract,
+        competitor="@SUM(A1)",
+        offer_note="-3+4",
+    )
+    facts_refresh()
+    exported = _csv(client_as_supervisor, "requests")
+    assert exported[1][3] == "'=1+2"
+    assert exported[1][4] == "'=HYPERLINK(evil)"
+    rivals = _csv(client_as_supervisor, "competitors")
+    assert rivals[1][0] == "'@SUM(A1)" and rivals[1][2] == "'-3+4"
+    assert not any(cell.startswith(("=", "@", "+", "-")) for row in exported for cell in row)
+
+
+def test_unknown_csv_is_404(client_as_supervisor):
+    response = client_as_supervisor.get(reverse("dashboard_csv", args=["shoe-size"]))
+    assert response.status_code == 404
