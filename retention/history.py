@@ -283,6 +283,7 @@ def history_seed(
             request_type=request_type,
             claim_ids=claim_ids,
         )
+        _analyze()  # fresh statistics, or the planner guesses on millions of new rows
         _contracts_close()
     win_back_consider()
     result.won_back = _win_back_outcomes(rng, supervisors)
@@ -460,6 +461,18 @@ def _flush(request_rows: list, presentation_rows: list, audit_rows: list) -> Non
     _copy("retention_auditentry", AUDIT_COLUMNS, audit_rows)
     for rows in (request_rows, presentation_rows, audit_rows):
         rows.clear()
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        for table in (
+            "retention_cancellationrequest",
+            "retention_offerpresentation",
+            "retention_auditentry",
+            "claims_claim",
+            "retention_contract",
+        ):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _contracts_close() -> None:
