@@ -13,7 +13,7 @@ from claims.models import STEPS, Claim, Compensation
 from claims.scripts import step_script
 from retention.fsm import available_actions
 from retention.models import AuditEntry, CustomerType
-from retention.selectors import VALUE_HEAD_START_SECONDS, queue_order
+from retention.selectors import queue_order
 
 S = ClaimState
 
@@ -139,13 +139,8 @@ def supervisor_queue_claims(*, user) -> dict:
     return {
         "escalated": queue_order(escalated, lambda c: c.escalated_at, now),
         "overdue_claims": queue_order(overdue, lambda c: c.flagged_at or c.promised_deadline, now),
-        "compensations": sorted(
-            compensations,
-            key=lambda c: (
-                -VALUE_HEAD_START_SECONDS.get(c.claim.customer.value_tier, 0)
-                - (now - c.proposed_at).total_seconds(),
-                c.pk,
-            ),
+        "compensations": queue_order(
+            compensations, lambda c: c.proposed_at, now, customer=lambda c: c.claim.customer
         ),
         "manager_claims": queue_order(manager_claims, lambda c: c.manager_requested_at, now),
     }

@@ -140,9 +140,8 @@ def claim_cancellation(request, pk):
 
 
 @require_POST
+@supervisor_required
 def compensation_decide(request, pk, decision):
-    if not request.user.has_perm("retention.approve_offers"):
-        raise PermissionDenied
     form = f.DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

@@ -207,9 +207,7 @@ class Labels:
 
     def agent(self, pk) -> str:
         def load():
-            users = User.objects.filter(pk__in=_agents_seen()).only(
-                "username", "first_name", "last_name"
-            )
+            users = User.objects.only("username", "first_name", "last_name")
             return {u.pk: (u.get_full_name() or u.username) for u in users}
 
         return self._get("agent", load).get(pk) or _("(unknown)")
@@ -230,12 +228,6 @@ class Labels:
             code, _sep, answer = step.rpartition(":")
             parts.append(f"{self.offer(code)} {'✓' if answer == '+' else '✗'}")
         return " > ".join(parts)
-
-
-def _agents_seen():
-    return User.objects.filter(
-        Q(cancellation_requests__isnull=False) | Q(claims__isnull=False)
-    ).values("pk")
 
 
 def _branch_label(branch: str) -> str:

@@ -406,7 +406,7 @@ def _contract_rows(i: int, products: list[Product], today: date) -> tuple[list[l
     return rows, revenue
 
 
-def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+def copy_rows(table: str, columns: tuple[str, ...], rows) -> None:
     """COPY rows in: the fastest way PostgreSQL takes a batch (triggers still fire)."""
     with connection.cursor() as cursor:
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
@@ -443,7 +443,7 @@ def demo_seed(*, customers: int, today: date) -> SeedResult:
             for i in missing:
                 contracts[i], revenue = _contract_rows(i, products, today)
                 customer_rows.append(_customer_row(i, today, revenue))
-            _copy(Customer._meta.db_table, CUSTOMER_COLUMNS, customer_rows)
+            copy_rows(Customer._meta.db_table, CUSTOMER_COLUMNS, customer_rows)
             ids = dict(
                 Customer.objects.filter(
                     customer_no__gte=f"C{first:08d}", customer_no__lte=f"C{last:08d}"
@@ -454,7 +454,7 @@ def demo_seed(*, customers: int, today: date) -> SeedResult:
                 for row in contracts[i]:
                     row[1] = ids[f"C{i:08d}"]
                     contract_rows.append(row)
-            _copy(Contract._meta.db_table, CONTRACT_COLUMNS, contract_rows)
+            copy_rows(Contract._meta.db_table, CONTRACT_COLUMNS, contract_rows)
             result.customers_created += len(missing)
             result.contracts_created += len(contract_rows)
     return result

@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.roles import Role
 from claims.models import Claim
 from retention.choices import OfferKind, ReasonCategory
-from retention.demo import _copy
+from retention.demo import copy_rows
 from retention.models import (
     CancellationRequest,
     Contract,
@@ -456,9 +456,9 @@ def _requests(
 def _flush(request_rows: list, presentation_rows: list, audit_rows: list) -> None:
     """COPY what is buffered and empty the buffers (a million requests never sit in memory
     at once)."""
-    _copy(CancellationRequest._meta.db_table, REQUEST_COLUMNS, request_rows)
-    _copy("retention_offerpresentation", PRESENTATION_COLUMNS, presentation_rows)
-    _copy("retention_auditentry", AUDIT_COLUMNS, audit_rows)
+    copy_rows(CancellationRequest._meta.db_table, REQUEST_COLUMNS, request_rows)
+    copy_rows("retention_offerpresentation", PRESENTATION_COLUMNS, presentation_rows)
+    copy_rows("retention_auditentry", AUDIT_COLUMNS, audit_rows)
     for rows in (request_rows, presentation_rows, audit_rows):
         rows.clear()
 
@@ -581,9 +581,9 @@ def _claims(rng, count, contracts, agents, supervisors, start, days, claim_type)
             compensation_rows.append(
                 (claim_id, "voucher", amount, "", "approved", executed, executed, "", None, agent)
             )
-    _copy(Claim._meta.db_table, CLAIM_COLUMNS, claim_rows)
-    _copy("claims_compensation", COMPENSATION_COLUMNS, compensation_rows)
-    _copy("retention_auditentry", AUDIT_COLUMNS, audit_rows)
+    copy_rows(Claim._meta.db_table, CLAIM_COLUMNS, claim_rows)
+    copy_rows("claims_compensation", COMPENSATION_COLUMNS, compensation_rows)
+    copy_rows("retention_auditentry", AUDIT_COLUMNS, audit_rows)
     return list(range(first_id, first_id + count))
 
 
@@ -596,40 +596,61 @@ def _win_back_outcomes(rng, supervisors) -> int:
             "pk", "contract_id", "departed_on"
         )
     )
-    won, updates = [], []
-    for pk, contract_id, departed in cases:
+    ids, outcomes, returns, callers, left_again = [], [], [], [], []
+    for pk, _contract_id, departed in cases:
         roll = rng.random()
-        outcome = "unreachable" if roll < 0.25 else ("won_back" if roll < 0.5 else "declined")
-        returned = min(departed + timedelta(days=rng.randint(14, 40)), timezone.localdate())
-        updates.append((pk, outcome, returned))
-        if outcome == "won_back":
-            won.append((pk, contract_id, returned))
+        ids.append(pk)
+        outcomes.append(
+            "unreachable" if roll < 0.25 else ("won_back" if roll < 0.5 else "declined")
+        )
+        returns.append(min(departed + timedelta(days=rng.randint(14, 40)), timezone.localdate()))
+        callers.append(rng.choice(supervisors))
+        left_again.append(rng.random() < 0.15)
+    decided = {
+        "ids": ids,
+        "outcomes": outcomes,
+        "returns": returns,
+        "callers": callers,
+        "left": left_again,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
-        for pk, contract_id, returned in won:
-            cursor.execute(
-                """
+        # Set-based: the decisions go in as arrays, whatever their number.
+        cursor.execute(
+            """
+            WITH d AS (
+                SELECT * FROM unnest(%(ids)s::bigint[], %(outcomes)s::text[],
+                    %(returns)s::date[], %(callers)s::bigint[], %(left)s::bool[])
+                    AS d(id, outcome, returned, caller, left_again)
+            )
+            UPDATE retention_winbackcase w SET outcome = d.outcome, handled_by_id = d.caller,
+                closed_at = d.returned + time '11:00'
+            FROM d WHERE w.id = d.id
+            """,
+            decided,
+        )
+        cursor.execute(
+            """
+            WITH d AS (
+                SELECT * FROM unnest(%(ids)s::bigint[], %(returns)s::date[], %(left)s::bool[])
+                    AS d(id, returned, left_again)
+            ), fresh AS (
                 INSERT INTO retention_contract (number, customer_id, product_id, start_date,
                     term_months, monthly_fee, prepaid_amount, status, cancelled_on, updated_at,
                     discount_percent, free_months_remaining)
-                SELECT 'W' || c.number, c.customer_id, c.product_id, %s, c.term_months,
-                    c.monthly_fee, 0, CASE WHEN %s THEN 'cancelled' ELSE 'active' END,
-                    CASE WHEN %s THEN %s::date + 120 END, now(), 0, 0
-                FROM retention_contract c WHERE c.id = %s
-                RETURNING id
-                """,
-                [returned, rng.random() < 0.15, True, returned, contract_id],
+                SELECT 'W' || c.number, c.customer_id, c.product_id, d.returned, c.term_months,
+                    c.monthly_fee, 0,
+                    CASE WHEN d.left_again THEN 'cancelled' ELSE 'active' END,
+                    CASE WHEN d.left_again THEN LEAST(d.returned + 120, CURRENT_DATE) END, now(), 0, 0
+                FROM d JOIN retention_winbackcase w ON w.id = d.id
+                JOIN retention_contract c ON c.id = w.contract_id
+                WHERE w.outcome = 'won_back'
+                RETURNING id, number
             )
-            new_id = cursor.fetchone()[0]
-            cursor.execute(
-                "UPDATE retention_winbackcase SET new_contract_id = %s WHERE id = %s",
-                [new_id, pk],
-            )
-        cursor.executemany(
-            """
-            UPDATE retention_winbackcase SET outcome = %s, handled_by_id = %s,
-                closed_at = %s::date + time '11:00' WHERE id = %s
+            UPDATE retention_winbackcase w SET new_contract_id = fresh.id
+            FROM fresh JOIN retention_contract old ON fresh.number = 'W' || old.number
+            WHERE w.contract_id = old.id
             """,
-            [(o, rng.choice(supervisors), d, pk) for pk, o, d in updates],
+            decided,
         )
         cursor.execute(
             """
@@ -639,7 +660,7 @@ def _win_back_outcomes(rng, supervisors) -> int:
             WHERE t.win_back_id = w.id AND w.outcome <> 'pending' AND t.status <> 'done'
             """
         )
-    return len(won)
+    return outcomes.count("won_back")
 
 
 def _surveys(rng) -> int:
@@ -686,7 +707,7 @@ def _surveys(rng) -> int:
                     pk if link == "win_back" else None,
                 )
             )
-    _copy("retention_survey", SURVEY_COLUMNS, rows)
+    copy_rows("retention_survey", SURVEY_COLUMNS, rows)
     return len(rows)
 
 

@@ -15,6 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from claims.models import Claim
+from retention.choices import RequestState
+from retention.models import CancellationRequest
+from retention.models.cancellation import BRANCHES
+
 _LOCK_KEY = 0x5245_5446  # "RETF": one refresh at a time
 
 # Seconds spent in each state, from the audit trail: each transition closes the time since
@@ -152,11 +157,6 @@ WHERE NOT led_to_cancellation AND claim_id IN (
 def facts_refresh(*, full: bool = False, days: int = 2) -> dict:
     """Copy what closed since `days` ago (everything when `full`) into the facts.
     Returns how many request and claim facts were added."""
-    from claims.models import Claim
-    from retention.choices import RequestState
-    from retention.models import CancellationRequest
-    from retention.models.cancellation import BRANCHES
-
     params = {
         "tz": settings.TIME_ZONE,
         "since": timezone.now() - timedelta(days=days),

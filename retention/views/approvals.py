@@ -4,7 +4,6 @@ escalated claims waiting for an instruction, overdue claims, compensations to ap
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,9 +49,8 @@ def approvals(request):
 
 
 @require_POST
+@supervisor_required
 def approval_decide(request, pk, decision):
-    if not request.user.has_perm("retention.approve_offers"):
-        raise PermissionDenied
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     seen = request.POST.get("expected_state") or None

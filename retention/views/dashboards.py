@@ -200,7 +200,7 @@ def dashboards(request):
         "tables": tables.values(),
         "charts": charts,
         "query": query.urlencode(),
-        "as_of": RequestFact.objects.order_by("-closed_at")
+        "as_of": RequestFact.objects.order_by("-closed_on", "-closed_at")
         .values_list("closed_at", flat=True)
         .first(),
         **figures,
