@@ -640,7 +640,8 @@ def _win_back_outcomes(rng, supervisors) -> int:
                 SELECT 'W' || c.number, c.customer_id, c.product_id, d.returned, c.term_months,
                     c.monthly_fee, 0,
                     CASE WHEN d.left_again THEN 'cancelled' ELSE 'active' END,
-                    CASE WHEN d.left_again THEN LEAST(d.returned + 120, CURRENT_DATE) END, now(), 0, 0
+                    CASE WHEN d.left_again THEN LEAST(d.returned + 120, CURRENT_DATE) END,
+                    now(), 0, 0
                 FROM d JOIN retention_winbackcase w ON w.id = d.id
                 JOIN retention_contract c ON c.id = w.contract_id
                 WHERE w.outcome = 'won_back'

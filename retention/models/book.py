@@ -168,8 +168,13 @@ class Product(models.Model):
 @pghistory.track(pghistory.UpdateEvent())
 class Contract(models.Model):
     number = models.CharField(_("contract number"), max_length=20, unique=True)
+    # contract_customer_status_idx (customer, status) serves every lookup by customer.
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("customer"),
+        db_index=False,
     )
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("product")

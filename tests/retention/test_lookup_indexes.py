@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 def _plan(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
+        # Fresh statistics: an earlier test's bulk load may have analysed these tables.
+        cursor.execute("ANALYZE retention_customer")
+        cursor.execute("ANALYZE retention_contract")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
