@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least, TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
@@ -61,6 +62,8 @@ class Filters:
     agent: int | None = None
     value_tier: str = ""
     errors: list[str] = field(default_factory=list)
+    # Results shared by the tables of one page (one pass over the facts serves several).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_query(cls, params, *, default_days: int = 90) -> "Filters":
@@ -89,7 +92,8 @@ class Filters:
         return cls(date_from=date_from, date_to=date_to, errors=errors, **picked)
 
     def with_period(self, date_from: date, date_to: date) -> "Filters":
-        return Filters(**{**self.__dict__, "date_from": date_from, "date_to": date_to})
+        fields = {k: v for k, v in self.__dict__.items() if k != "memo"}
+        return Filters(**{**fields, "date_from": date_from, "date_to": date_to})
 
     def _people(self, queryset, agent_field: str = "agent_id", team_field: str = "team_id"):
         if self.agent:
@@ -306,22 +310,79 @@ SAVE_DIMENSIONS = {
 }
 
 
+# What each save-rate breakdown groups by, as SQL over the facts table.
+_SAVE_KEYS = {
+    "week": "(date_trunc('week', closed_on))::date",
+    "category": "reason_category",
+    "reason": "reason_id",
+    "product": "product_id",
+    "team": "team_id",
+    "agent": "agent_id",
+    "path": "path",
+    "offer": "offer_code",
+}
+
+
+def _save_breakdowns(filters: Filters) -> dict:
+    """Every save-rate breakdown (and the total) in one pass over the facts: GROUPING SETS,
+    so a page of eight breakdowns reads the period's rows once, not eight times.
+
+    {"total": {"retained", "cancelled", "cost"}, "<dimension>": {key: {...}}}; `cost` is
+    what the offers of the saves cost."""
+    if "save" in filters.memo:
+        return filters.memo["save"]
+    query = filters.requests().query
+    where, params = query.get_compiler(connection=connection).compile(query.where)
+    keys = list(_SAVE_KEYS.values())
+    sql = (
+        "SELECT "
+        + ", ".join(f"GROUPING({k}), {k}" for k in keys)
+        + ", COUNT(*) FILTER (WHERE is_retained), COUNT(*) FILTER (WHERE NOT is_retained),"
+        " COALESCE(SUM(offer_cost) FILTER (WHERE is_retained), 0)"
+        f" FROM {RequestFact._meta.db_table} WHERE {where}"
+        " GROUP BY GROUPING SETS (" + ", ".join(f"({k})" for k in keys) + ", ())"
+    )
+    result = {"total": {"retained": 0, "cancelled": 0, "cost": 0}, **{d: {} for d in _SAVE_KEYS}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            retained, cancelled, cost = row[-3:]
+            counts = {"retained": retained, "cancelled": cancelled, "cost": cost}
+            grouped = [
+                (name, row[2 * i + 1])
+                for i, name in enumerate(_SAVE_KEYS)
+                if row[2 * i] == 0  # GROUPING() is 0 for the column this set groups by
+            ]
+            if grouped:
+                name, key = grouped[0]
+                result[name][key] = counts
+            else:
+                result["total"] = counts
+    filters.memo["save"] = result
+    return result
+
+
 def save_rate_total(filters: Filters) -> dict:
-    return _with_rate([filters.requests().aggregate(**_OUTCOMES)])[0]
+    total = _save_breakdowns(filters)["total"]
+    return _with_rate([{"retained": total["retained"], "cancelled": total["cancelled"]}])[0]
+
+
+def _save_rows(filters: Filters, dimension: str) -> list[dict]:
+    return [
+        {"key": key, "retained": c["retained"], "cancelled": c["cancelled"]}
+        for key, c in _save_breakdowns(filters)[dimension].items()
+    ]
 
 
 def save_rate_by(filters: Filters, dimension: str, labels: Labels | None = None) -> list[dict]:
     """[{"key", "label", "retained", "cancelled", "rate"}] for one breakdown."""
     labels = labels or Labels()
-    facts = filters.requests()
+    rows = _save_rows(filters, dimension)
     if dimension == "week":
-        rows = facts.annotate(key=TruncWeek("closed_on")).values("key").annotate(**_OUTCOMES)
         return _with_rate(
             {**r, "key": r["key"].isoformat(), "label": r["key"].isoformat()}
-            for r in rows.order_by("key")
+            for r in sorted(rows, key=lambda r: r["key"])
         )
-    column = SAVE_DIMENSIONS[dimension][1]
-    rows = facts.values(key=F(column)).annotate(**_OUTCOMES)
     name = {
         "category": lambda k: str(ReasonCategory(k).label) if k else "-",
         "reason": labels.reason,
@@ -336,31 +397,26 @@ def save_rate_by(filters: Filters, dimension: str, labels: Labels | None = None)
 def save_rate_by_path(filters: Filters, labels: Labels | None = None) -> list[dict]:
     """Save rate by the path through the tree: branch, then each offer and its answer."""
     labels = labels or Labels()
-    rows = filters.requests().values(key=F("path")).annotate(**_OUTCOMES)
+    rows = _save_rows(filters, "path")
     result = _with_rate({**r, "label": labels.path(r["key"])} for r in rows)
     return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["key"]))[:100]
 
 
 def offer_acceptance(filters: Filters, labels: Labels | None = None) -> list[dict]:
     """Per offer: how often it was put to a customer, how often it saved them, and its cost.
-    Read from the paths (each names every offer presented and its answer): one query."""
+    Read from the paths (each names every offer presented and its answer)."""
     labels = labels or Labels()
     tallies: dict[str, dict] = {}
-    for row in filters.requests().values("path").annotate(n=Count("pk")):
-        for step in row["path"].split("|")[1:]:
+    for row in _save_rows(filters, "path"):
+        n = row["retained"] + row["cancelled"]
+        for step in row["key"].split("|")[1:]:
             code, _sep, answer = step.rpartition(":")
             tally = tallies.setdefault(code, {"presented": 0, "accepted": 0, "cost": 0})
-            tally["presented"] += row["n"]
-            tally["accepted"] += row["n"] if answer == "+" else 0
-    costs = (
-        filters.requests()
-        .filter(is_retained=True)
-        .values("offer_code")
-        .annotate(c=Sum("offer_cost"))
-    )
-    for row in costs:
-        if row["offer_code"] in tallies:
-            tallies[row["offer_code"]]["cost"] = row["c"] or 0
+            tally["presented"] += n
+            tally["accepted"] += n if answer == "+" else 0
+    for code, counts in _save_breakdowns(filters)["offer"].items():
+        if code in tallies:
+            tallies[code]["cost"] = counts["cost"]
     return sorted(
         (
             {

@@ -189,6 +189,10 @@ def bench_dashboards(
         ("dashboards: closed requests seeded", seeded.requests, "rows"),
         ("dashboards: closed claims seeded", seeded.claims, "rows"),
         ("dashboards: seed + full facts build", seed_seconds, "s"),
+        *(
+            (f"dashboards: seed phase {name}", seconds, "s")
+            for name, seconds in seeded.seconds.items()
+        ),
         ("dashboards: facts refresh with nothing new", _timed(facts_refresh), "s"),
     ]
     client = Client()
