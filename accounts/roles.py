@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "retention.view_customer_pii",
         "retention.work_specialist_queue",
         "claims.instruct_claims",
+        "retention.view_catalog",
     },
     # Agents trained for win-back calls: the agent's desk plus the specialists' queue.
     Role.SPECIALIST: _AGENT | {"retention.work_specialist_queue"},
@@ -42,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "retention.add_product",
         "retention.change_product",
         "retention.manage_catalog",
+        "retention.view_catalog",
     },
 }
 

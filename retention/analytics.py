@@ -18,6 +18,7 @@ Definitions (also on the page):
 """
 
 import csv
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Team, User
 from claims.choices import RootCause
 from retention.choices import (
+    PresentationAnswer,
     ProductCategory,
     ReasonCategory,
     RequestState,
@@ -42,7 +44,15 @@ from retention.choices import (
     WinBackOutcome,
     WinBackTier,
 )
-from retention.models import Offer, Product, Reason, RequestFact, Survey, WinBackCase
+from retention.models import (
+    Offer,
+    OfferPresentation,
+    Product,
+    Reason,
+    RequestFact,
+    Survey,
+    WinBackCase,
+)
 from retention.models.facts import ClaimFact
 
 RECOVERY_REFERENCE = 0.30  # seed 001: ~30% of departed customers recovered
@@ -272,6 +282,8 @@ def _csv_value(value, kind: str):
         return f"{value:.4f}"
     if kind in ("seconds", "score"):
         return f"{value:.1f}"
+    if kind == "p":
+        return f"{value:.4f}"
     return value
 
 
@@ -429,6 +441,83 @@ def offer_acceptance(filters: Filters, labels: Labels | None = None) -> list[dic
         ),
         key=lambda r: (-r["presented"], r["key"]),
     )
+
+
+def _two_proportion_p(s1: int, n1: int, s0: int, n0: int) -> float | None:
+    """Two-sided p-value of the difference between two rates (pooled z-test)."""
+    if not n1 or not n0:
+        return None
+    pooled = (s1 + s0) / (n1 + n0)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+    if spread == 0:
+        return None
+    z = (s1 / n1 - s0 / n0) / spread
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def ab_tests(filters: Filters, labels: Labels | None = None) -> list[dict]:
+    """Each A/B test's arms (the original first): calls where the arm was presented, saves
+    by it (accepted and the customer stayed), save rate, net value of those saves, and for
+    a variant the p-value of its difference from the original (significant below 0.05)."""
+    labels = labels or Labels()
+    arms = list(
+        Offer.objects.filter(Q(variant_of__isnull=False) | Q(variants__isnull=False))
+        .distinct()
+        .values("pk", "code", "variant_of_id")
+    )
+    if not arms:
+        return []
+    start, end = filters.bounds()
+    presented = OfferPresentation.objects.filter(
+        offer_id__in=[a["pk"] for a in arms], presented_at__gte=start, presented_at__lt=end
+    )
+    presented = filters._people(presented, "request__agent_id", "request__agent__team_id")
+    saved = Q(answer=PresentationAnswer.ACCEPTED, request__state=RequestState.RETAINED)
+    stats = {
+        row["offer_id"]: row
+        for row in presented.values("offer_id").annotate(
+            n=Count("pk"), saved=Count("pk", filter=saved), net=Sum("net_value", filter=saved)
+        )
+    }
+    rows = []
+    originals = sorted({a["variant_of_id"] or a["pk"] for a in arms})
+    by_pk = {a["pk"]: a for a in arms}
+    for original in originals:
+        variants = [a for a in arms if a["variant_of_id"] == original]
+        group = [by_pk[original], *sorted(variants, key=lambda a: a["pk"])]
+        base = stats.get(original, {})
+        for arm in group:
+            got = stats.get(arm["pk"], {})
+            n, s = got.get("n", 0), got.get("saved", 0)
+            is_variant = arm["pk"] != original
+            p_value = (
+                _two_proportion_p(s, n, base.get("saved", 0), base.get("n", 0))
+                if is_variant
+                else None
+            )
+            rows.append(
+                {
+                    "key": arm["code"],
+                    "test": by_pk[original]["code"],
+                    "label": labels.offer(arm["code"]),
+                    "arm": _("variant") if is_variant else _("original"),
+                    "presented": n,
+                    "saved": s,
+                    "rate": _rate(s, n),
+                    "net": got.get("net") or 0,
+                    "p_value": p_value,
+                    "verdict": ""
+                    if not is_variant
+                    else (
+                        _("too few calls")
+                        if p_value is None
+                        else _("significant (95%)")
+                        if p_value < 0.05
+                        else _("not significant yet")
+                    ),
+                }
+            )
+    return rows
 
 
 # ---- save quality --------------------------------------------------------------------------
@@ -908,6 +997,22 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
             ("cost", gettext_lazy("Cost"), "krw"),
         ],
         offer_acceptance,
+    ),
+    "ab-tests": _table(
+        "ab-tests",
+        gettext_lazy("A/B tests: each arm's save rate and net value"),
+        [
+            ("test", gettext_lazy("Test"), "text"),
+            ("label", gettext_lazy("Offer"), "text"),
+            ("arm", gettext_lazy("Arm"), "text"),
+            ("presented", gettext_lazy("Presented"), "int"),
+            ("saved", gettext_lazy("Saves"), "int"),
+            ("rate", gettext_lazy("Save rate"), "rate"),
+            ("net", gettext_lazy("Net value of the saves"), "krw"),
+            ("p_value", gettext_lazy("p-value"), "p"),
+            ("verdict", gettext_lazy("Difference from the original"), "text"),
+        ],
+        ab_tests,
     ),
     "rechurn": _table(
         "rechurn",

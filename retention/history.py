@@ -296,13 +296,12 @@ def history_seed(
                 request_type=request_type,
                 claim_ids=claim_ids,
             )
-        with result.phase("foreign keys checked"):
-            # Check the deferred foreign keys of the bulk load now: millions of queued
-            # checks make every later subtransaction (the history triggers open one per
-            # row) walk the queue, and the contract update would crawl.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Check the deferred foreign keys of the bulk load now: millions of queued checks
+        # make every later subtransaction (the history triggers open one per row) walk the
+        # queue, and the contract update would crawl.
+        with result.phase("foreign keys checked"), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         with result.phase("analyze"):
             _analyze()  # fresh statistics, or the planner guesses on millions of new rows
         with result.phase("contracts closed"):

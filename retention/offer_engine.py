@@ -11,6 +11,7 @@ Offers are ranked by net value, then by how often they saved customers with the 
 sub-reason (accepted / answered), best first.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from retention.models import (
     Offer,
     OfferPresentation,
     Product,
+    add_months,
     months_between,
 )
 from retention.models.cancellation import BRANCHES
@@ -92,6 +94,8 @@ def _eligibility(offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> list[
     contract, product = ctx.contract, ctx.product
     if not offer.is_active:
         why.append(_("The offer is retired."))
+    if offer.is_draft:
+        why.append(_("The offer is a draft: not published yet."))
     if offer.active_from and ctx.now < offer.active_from:
         why.append(_("The offer is not active yet."))
     if offer.active_until and ctx.now >= offer.active_until:
@@ -282,6 +286,45 @@ def _ranked(evaluations: list[OfferEvaluation]) -> list[OfferEvaluation]:
     )
 
 
+def variant_bucket(request_id: int, code: str) -> int:
+    """0-99, the same for a request and an A/B test every time it is asked (no state)."""
+    digest = hashlib.sha256(f"{request_id}:{code}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100
+
+
+def variant_drawn(request_id: int, original: Offer, variants: list[Offer]) -> Offer:
+    """Which arm of an A/B test this request sees: each variant takes its share of the
+    buckets (in id order), the original keeps the rest."""
+    bucket, start = variant_bucket(request_id, original.code), 0
+    for variant in sorted(variants, key=lambda v: v.pk):
+        start += variant.traffic_share or 0
+        if bucket < start:
+            return variant
+    return original
+
+
+def _ab_split(offers: list[Offer], request_id: int) -> dict[int, str]:
+    """{offer id: why it is out} for the arms of each A/B test this request does not see.
+    Only live arms take part (a draft or retired variant takes no calls)."""
+    by_id = {o.pk: o for o in offers}
+    groups: dict[int, list[Offer]] = {}
+    for offer in offers:
+        live = offer.is_active and not offer.is_draft
+        if offer.variant_of_id and live and offer.variant_of_id in by_id:
+            groups.setdefault(offer.variant_of_id, []).append(offer)
+    out = {}
+    for original_id, variants in groups.items():
+        drawn = variant_drawn(request_id, by_id[original_id], variants)
+        for arm in [by_id[original_id], *variants]:
+            if arm.pk != drawn.pk:
+                out[arm.pk] = _("Another arm of this A/B test was drawn for this call.")
+    return out
+
+
+def _catalog():
+    return Offer.objects.select_related("target_product").prefetch_related("reasons")
+
+
 def offers_for_request(
     *,
     request: CancellationRequest,
@@ -295,15 +338,21 @@ def offers_for_request(
     if not in_branch and not include_ineligible:
         return []
     ctx = offer_context_load(request=request, now=now, presented_ids=presented_ids)
-    catalog = Offer.objects.select_related("target_product").prefetch_related("reasons")
+    catalog = _catalog()
     if not include_ineligible:
         catalog = catalog.filter(
-            is_active=True, reason_categories__contains=[ctx.reason_category or "-"]
+            is_active=True, is_draft=False, reason_categories__contains=[ctx.reason_category or "-"]
         )
+    offers = list(catalog)
+    split = _ab_split(offers, request.pk)
     evaluations = [
         offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})
-        for offer in catalog
+        for offer in offers
     ]
+    for evaluation in evaluations:
+        if evaluation.offer.pk in split:
+            evaluation.eligible = False
+            evaluation.why_not.append(split[evaluation.offer.pk])
     if not in_branch:
         for evaluation in evaluations:
             evaluation.eligible = False
@@ -315,10 +364,105 @@ def offers_for_request(
     return eligible + rest
 
 
+def offer_rank_preview(
+    *, request: CancellationRequest, draft: Offer, reason_ids: set[int], now=None
+) -> tuple[list[OfferEvaluation], OfferEvaluation]:
+    """Where `draft` (an unsaved or edited offer) would rank among the live offers for this
+    request, as if the call were in its branch now with nothing presented yet. A/B splits
+    are ignored: every arm is shown."""
+    ctx = offer_context_load(request=request, now=now, presented_ids=[])
+    live = _catalog().filter(
+        is_active=True, is_draft=False, reason_categories__contains=[ctx.reason_category or "-"]
+    )
+    if draft.pk:
+        live = live.exclude(pk=draft.pk)
+    evaluations = [
+        offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})
+        for offer in live
+    ]
+    mine = offer_evaluate(offer=draft, ctx=ctx, reason_ids=reason_ids)
+    mine.why_not = [w for w in mine.why_not if w != _("The offer is a draft: not published yet.")]
+    mine.eligible = not mine.why_not
+    ranked = _ranked([e for e in evaluations if e.eligible] + ([mine] if mine.eligible else []))
+    return ranked, mine
+
+
 def offer_evaluate_for_request(
     *, request: CancellationRequest, offer: Offer, now: datetime | None = None
 ) -> OfferEvaluation:
     ctx = offer_context_load(request=request, now=now)
-    return offer_evaluate(
+    evaluation = offer_evaluate(
         offer=offer, ctx=ctx, reason_ids=set(offer.reasons.values_list("pk", flat=True))
     )
+    original_id = offer.variant_of_id or offer.pk
+    arms = list(Offer.objects.filter(Q(pk=original_id) | Q(variant_of_id=original_id)))
+    why = _ab_split(arms, request.pk).get(offer.pk)
+    if why:
+        evaluation.eligible = False
+        evaluation.why_not.append(why)
+    return evaluation
+
+
+def _months_back(today: date, months: int) -> date:
+    return add_months(today, -months)
+
+
+def offer_reach(*, offer: Offer, today: date | None = None) -> int:
+    """How many of today's active contracts the offer could be given to: its tenure, product
+    and value-tier conditions and the guards of its type, product by product (one count
+    query). Per-customer limits (uses in the last year, a discount already running on this
+    very call) are left out: they depend on the call."""
+    today = today or timezone.localdate()
+    contracts = Contract.objects.filter(
+        status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED],
+        start_date__lte=_months_back(today, offer.min_tenure_months),
+    )
+    if offer.max_tenure_months is not None:
+        contracts = contracts.filter(
+            start_date__gt=_months_back(today, offer.max_tenure_months + 1)
+        )
+    if offer.value_tiers:
+        contracts = contracts.filter(customer__value_tier__in=offer.value_tiers)
+    products = Product.objects.filter(is_active=True)
+    if offer.product_categories:
+        products = products.filter(category__in=offer.product_categories)
+    per_product = Q()
+    for product in products.prefetch_related("alternatives"):
+        rule = _kind_rule(offer, product, today)
+        if rule is not None:
+            per_product |= Q(product_id=product.pk) & rule
+    if not per_product:
+        return 0
+    return contracts.filter(per_product).count()
+
+
+def _kind_rule(offer: Offer, product: Product, today: date) -> Q | None:
+    """The type's guard for contracts of `product` as a filter; None: none qualify."""
+    kind = offer.kind
+    if kind == OfferKind.FEE_ADJUSTMENT:
+        if not product.fee_adjustable:
+            return None
+        interval = timedelta(days=settings.RETENTION_FEE_ADJUSTMENT_INTERVAL_DAYS)
+        return (
+            Q(start_date__lte=_months_back(today, product.fee_adjustment_min_tenure_months))
+            & Q(monthly_fee__gte=offer.value + product.fee_floor)
+            & (Q(fee_adjusted_on__isnull=True) | Q(fee_adjusted_on__lte=today - interval))
+        )
+    if kind == OfferKind.DISCOUNT_PERCENT:
+        return Q(discount_until__isnull=True) | Q(discount_until__lte=today)
+    if kind == OfferKind.PRODUCT_CHANGE:
+        target = offer.target_product
+        cheaper = [target] if target else [p for p in product.alternatives.all() if p.is_active]
+        fees = [p.monthly_fee for p in cheaper if p and p.is_active and p.pk != product.pk]
+        return Q(monthly_fee__gt=min(fees)) if fees else None
+    if kind == OfferKind.CONTRACT_CHANGE:
+        if offer.new_term_months is None:
+            return Q() if product.relocatable else None
+        if not product.term_extendable:
+            return None
+        return Q(start_date__gt=_months_back(today, offer.new_term_months))
+    if kind == OfferKind.PAUSE:
+        if offer.value > product.max_pause_months:
+            return None
+        return Q(paused_until__isnull=True) | Q(paused_until__lte=today)
+    return Q()

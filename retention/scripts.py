@@ -1,7 +1,7 @@
 """What the agent says at each step of the tree, in our own words, in the agent's language.
 
-Short on purpose: a script is read while the customer talks. (The catalog admin's script
-editor will be able to override these; these are the defaults.)
+Short on purpose: a script is read while the customer talks. These are the defaults; a
+catalog admin's wording (`StepScript`, edited in the catalog workspace) replaces them.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +63,15 @@ STEP_SCRIPTS = {
 }
 
 
+def _edited(key: str) -> str | None:
+    from retention.models import StepScript
+
+    edited = StepScript.objects.filter(key=key).first()
+    return edited.text if edited else None
+
+
 def step_script(state: str) -> str:
-    return str(STEP_SCRIPTS.get(state, ""))
+    return _edited(state) or str(STEP_SCRIPTS.get(state, ""))
 
 
 CALL_SCRIPTS = {
@@ -105,4 +112,4 @@ CALL_SCRIPTS = {
 
 
 def call_script(kind: str) -> str:
-    return str(CALL_SCRIPTS.get(kind, ""))
+    return _edited(kind) or str(CALL_SCRIPTS.get(kind, ""))

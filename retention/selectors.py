@@ -12,6 +12,7 @@ from django.utils import timezone
 from retention.choices import ContractStatus, RequestState
 from retention.models import (
     AuditEntry,
+    Battlecard,
     CallTask,
     CancellationRequest,
     Contract,
@@ -229,6 +230,9 @@ def console_data(*, request: CancellationRequest, user) -> dict:
         "history": history,
         "reasons": reasons,
         "customer_types": list(CustomerType.objects.filter(is_active=True)),
+        "battlecards": list(Battlecard.objects.filter(is_active=True))
+        if request.state == RequestState.COMPETITOR
+        else [],
         "pending": request.current_presentation
         if request.state in (RequestState.OFFER_PRESENTED, RequestState.AWAITING_APPROVAL)
         else None,

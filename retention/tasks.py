@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from retention.services.calls import call_task_prepare, call_tasks_dispatch_due
+from retention.services.catalog import scheduled_changes_apply
 from retention.services.facts import facts_refresh
 from retention.services.winback import win_back_consider
 
@@ -39,3 +40,10 @@ def facts_refresh_task(full: bool = False) -> dict:
     """Beat, every 2 minutes (and nightly in full): copy newly closed requests and claims
     into the reporting facts. Idempotent: a retry or an overlapping run adds nothing twice."""
     return facts_refresh(full=full)
+
+
+@shared_task(**RELIABLE)
+def scheduled_changes_apply_task() -> int:
+    """Beat, every minute: apply the product changes whose day has come. Each is applied
+    once (locked row, marked applied in the same transaction)."""
+    return scheduled_changes_apply()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retention.views import approvals, calls, console, dashboards, desk, floor, surveys
+from retention.views import approvals, calls, catalog, console, dashboards, desk, floor, surveys
 
 urlpatterns = [
     path("", desk.home, name="home"),
@@ -24,6 +24,24 @@ urlpatterns = [
     path("desk/calls/<int:pk>/outcome", calls.call_outcome, name="call_outcome"),
     path("desk/calls/<int:pk>/win-back", calls.call_win_back, name="call_win_back"),
     path("survey/<str:token>/", surveys.survey, name="survey"),
+    path("catalog/", catalog.catalog_list, name="catalog"),
+    path("catalog/offers/export.csv", catalog.offers_export, name="catalog_offers_export"),
+    path("catalog/offers/import", catalog.offers_import, name="catalog_offers_import"),
+    path(
+        "catalog/products/changes/<int:pk>/withdraw",
+        catalog.scheduled_change_withdraw,
+        name="catalog_change_withdraw",
+    ),
+    path("catalog/<slug:kind>/", catalog.catalog_list, name="catalog_list"),
+    path("catalog/<slug:kind>/new", catalog.catalog_edit, name="catalog_new"),
+    path("catalog/<slug:kind>/<int:pk>/", catalog.catalog_edit, name="catalog_edit"),
+    path("catalog/<slug:kind>/<int:pk>/history", catalog.catalog_history, name="catalog_history"),
+    path(
+        "catalog/<slug:kind>/<int:pk>/restore/<int:version>",
+        catalog.catalog_restore,
+        name="catalog_restore",
+    ),
+    path("catalog/<slug:kind>/<int:pk>/<slug:action>", catalog.catalog_act, name="catalog_act"),
     path(
         "desk/approvals/<int:pk>/approve",
         approvals.approval_decide,

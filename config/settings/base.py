@@ -224,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"full": True},
     },
+    # Product changes take effect from their date (retention.services.catalog).
+    "catalog-changes": {
+        "task": "retention.tasks.scheduled_changes_apply_task",
+        "schedule": 60.0,
+    },
     "win-back-daily": {
         "task": "retention.tasks.win_back_daily_task",
         "schedule": crontab(hour=6, minute=0),

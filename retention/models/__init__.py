@@ -8,15 +8,25 @@ from retention.models.book import (
 )
 from retention.models.calls import CallTask, CoachingNote
 from retention.models.cancellation import AuditEntry, CancellationRequest, OfferPresentation
-from retention.models.catalog import CustomerType, Offer, Reason
+from retention.models.catalog import (
+    Battlecard,
+    CatalogVersion,
+    CustomerType,
+    Offer,
+    Reason,
+    ScheduledChange,
+    StepScript,
+)
 from retention.models.facts import ClaimFact, RequestFact
 from retention.models.surveys import Survey, survey_token_hash
 from retention.models.winback import WinBackCase
 
 __all__ = [
     "AuditEntry",
+    "Battlecard",
     "CallTask",
     "CancellationRequest",
+    "CatalogVersion",
     "ClaimFact",
     "CoachingNote",
     "Contract",
@@ -28,6 +38,8 @@ __all__ = [
     "Product",
     "Reason",
     "RequestFact",
+    "ScheduledChange",
+    "StepScript",
     "Survey",
     "WinBackCase",
     "add_months",

@@ -142,7 +142,10 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["category", "monthly_fee"]
-        permissions = [("manage_catalog", _("Can edit the offer catalog and products"))]
+        permissions = [
+            ("manage_catalog", _("Can edit the offer catalog and products")),
+            ("view_catalog", _("Can read the catalog workspace and its history")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(penalty_rate_percent__lte=100), name="product_penalty_rate_lte_100"

@@ -1,10 +1,13 @@
 """The reason taxonomy and the offer catalog: what an agent may say and give."""
 
 import pghistory
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +109,24 @@ class Offer(models.Model):
     active_from = models.DateTimeField(_("active from"), null=True, blank=True)
     active_until = models.DateTimeField(_("active until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Off: retired."))
+    is_draft = models.BooleanField(
+        _("draft"), default=False, help_text=_("A draft is never offered until it is published.")
+    )
+    variant_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="variants",
+        verbose_name=_("A/B variant of"),
+        help_text=_("Calls are split between the offer and its variants; each call sees one."),
+    )
+    traffic_share = models.PositiveSmallIntegerField(
+        _("share of calls for this variant (%)"),
+        null=True,
+        blank=True,
+        help_text=_("1 to 99; the original offer keeps the rest."),
+    )
     fixed_cost = models.PositiveIntegerField(
         _("cost to the company (KRW)"),
         default=0,
@@ -140,6 +161,11 @@ class Offer(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(reason_categories=[]), name="offer_answers_a_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(variant_of__isnull=True, traffic_share__isnull=True)
+                | Q(variant_of__isnull=False, traffic_share__gte=1, traffic_share__lte=99),
+                name="offer_variant_has_share",
             ),
         ]
 
@@ -205,3 +231,115 @@ class CustomerType(models.Model):
     @property
     def tips(self) -> str:
         return self.tips_ko if _in_korean() else self.tips_en
+
+
+@pghistory.track()
+class StepScript(models.Model):
+    """A catalog admin's wording of a step script (overrides the default in
+    `retention.scripts`); `key` is a request state or a call kind."""
+
+    key = models.CharField(_("step"), max_length=40, unique=True)
+    text_ko = models.TextField(_("script (Korean)"))
+    text_en = models.TextField(_("script (English)"))
+
+    class Meta:
+        verbose_name = _("step script")
+        verbose_name_plural = _("step scripts")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def text(self) -> str:
+        return self.text_ko if _in_korean() else self.text_en
+
+
+@pghistory.track()
+class Battlecard(models.Model):
+    """What a competitor typically offers and how we differ: shown in the competitor branch."""
+
+    competitor = models.CharField(_("competitor"), max_length=100, unique=True)
+    their_offer_ko = models.TextField(_("what they typically offer (Korean)"))
+    their_offer_en = models.TextField(_("what they typically offer (English)"))
+    our_answer_ko = models.TextField(_("how we differ (Korean)"))
+    our_answer_en = models.TextField(_("how we differ (English)"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("competitor battlecard")
+        verbose_name_plural = _("competitor battlecards")
+        ordering = ["sort_order", "competitor"]
+
+    def __str__(self) -> str:
+        return self.competitor
+
+    @property
+    def their_offer(self) -> str:
+        return self.their_offer_ko if _in_korean() else self.their_offer_en
+
+    @property
+    def our_answer(self) -> str:
+        return self.our_answer_ko if _in_korean() else self.our_answer_en
+
+
+class CatalogVersion(models.Model):
+    """One version of a catalog item: every change writes the item's whole editable state,
+    so any version can be shown, compared with the one before, and restored."""
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=20)
+    snapshot = models.JSONField(_("state"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catalog version")
+        verbose_name_plural = _("catalog history")
+        ordering = ["subject_type", "subject_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "version"], name="catalog_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type_id}:{self.subject_id} v{self.version}"
+
+
+class ScheduledChange(models.Model):
+    """A product change that takes effect on a later date (applied by Celery beat; quotes
+    already given are stored on their requests and never change)."""
+
+    product = models.ForeignKey(
+        "retention.Product", on_delete=models.PROTECT, related_name="scheduled_changes"
+    )
+    effective_from = models.DateField(_("takes effect on"))
+    snapshot = models.JSONField(_("new terms"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("scheduled"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled product change")
+        verbose_name_plural = _("scheduled product changes")
+        ordering = ["effective_from", "pk"]
+        indexes = [
+            models.Index(
+                fields=["effective_from"],
+                name="scheduled_change_due_idx",
+                condition=Q(applied_at__isnull=True, cancelled_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.effective_from}"

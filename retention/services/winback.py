@@ -231,7 +231,7 @@ def win_back_offers(*, now: datetime | None = None):
     contract, and within the agent's authority (nothing to wait for a supervisor on)."""
     now = now or timezone.now()
     return (
-        Offer.objects.filter(is_active=True, kind__in=WIN_BACK_OFFER_KINDS)
+        Offer.objects.filter(is_active=True, is_draft=False, kind__in=WIN_BACK_OFFER_KINDS)
         .filter(Q(active_from__isnull=True) | Q(active_from__lte=now))
         .filter(Q(active_until__isnull=True) | Q(active_until__gt=now))
         .filter(Q(agent_limit__isnull=True) | Q(fixed_cost__lte=F("agent_limit")))

@@ -134,4 +134,6 @@ def cell(row: dict, column) -> str:
         return duration(value)
     if column.kind == "score":
         return "-" if value is None else f"{value:.1f}"
+    if column.kind == "p":
+        return "-" if value is None else f"{value:.3f}"
     return "-" if value is None or value == "" else value

@@ -32,6 +32,7 @@ TAB_TABLES = {
         "save-rate-agent",
         "save-rate-path",
         "offers",
+        "ab-tests",
     ],
     "quality": ["rechurn", "save-value"],
     "reasons": ["reasons-lost", "competitors"],

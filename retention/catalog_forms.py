@@ -1,0 +1,409 @@
+"""Forms of the catalog workspace. They hold every rule an edit must pass, so a restore or a
+CSV import goes through exactly the same checks as a person typing (`retention.services.
+catalog` binds them to stored versions and import rows)."""
+
+from django import forms
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from retention.choices import OfferKind, ProductCategory, ReasonCategory, ValueTier
+from retention.models import Battlecard, CustomerType, Offer, Product, Reason, StepScript
+from retention.scripts import CALL_SCRIPTS, STEP_SCRIPTS
+
+# Sanity limits: a value beyond these is a typo, not a policy.
+MAX_BENEFIT_KRW = 5_000_000
+MAX_FREE_MONTHS = 12
+MAX_PAUSE_MONTHS = 12
+GENEROUS_DISCOUNT_PERCENT = 50  # above this, a supervisor approves (an approval limit)
+GENEROUS_FREE_MONTHS = 3
+
+OFFER_CATEGORIES = [c for c in ReasonCategory.choices if c[0] != ReasonCategory.UNAVOIDABLE]
+FIXED_VALUE_KINDS = (
+    OfferKind.SERVICE_IMPROVEMENT,
+    OfferKind.COMPETITOR_MATCH,
+    OfferKind.GIFT,
+)
+
+
+def _stripped(form, *names):
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if isinstance(value, str) and not value.strip():
+            form.add_error(name, _("This cannot be blank."))
+
+
+class VersionedForm(forms.ModelForm):
+    """Every catalog form carries the version the editor started from: if someone saved a
+    newer one meanwhile, the service refuses instead of silently overwriting it."""
+
+    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class OfferCatalogForm(VersionedForm):
+    reason_categories = forms.MultipleChoiceField(
+        label=_("Answers reason categories"),
+        choices=OFFER_CATEGORIES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one reason category it answers.")},
+    )
+    product_categories = forms.MultipleChoiceField(
+        label=_("Product categories"),
+        choices=ProductCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every category."),
+    )
+    value_tiers = forms.MultipleChoiceField(
+        label=_("Value tiers"),
+        choices=ValueTier.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every tier."),
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "code",
+            "name_ko",
+            "name_en",
+            "script_ko",
+            "script_en",
+            "kind",
+            "value",
+            "duration_months",
+            "target_product",
+            "new_term_months",
+            "reason_categories",
+            "reasons",
+            "min_tenure_months",
+            "max_tenure_months",
+            "product_categories",
+            "value_tiers",
+            "max_uses_per_year",
+            "active_from",
+            "active_until",
+            "fixed_cost",
+            "agent_limit",
+            "variant_of",
+            "traffic_share",
+        ]
+        widgets = {
+            "script_ko": forms.Textarea(attrs={"rows": 3}),
+            "script_en": forms.Textarea(attrs={"rows": 3}),
+            "reasons": forms.CheckboxSelectMultiple,
+            "active_from": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "active_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].queryset = Reason.objects.filter(is_active=True)
+        self.fields["target_product"].queryset = Product.objects.filter(is_active=True)
+        originals = Offer.objects.filter(variant_of__isnull=True)
+        if self.instance.pk:
+            originals = originals.exclude(pk=self.instance.pk)
+        self.fields["variant_of"].queryset = originals
+        for name in ("active_from", "active_until"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+
+    def clean(self):
+        data = super().clean()
+        _stripped(self, "name_ko", "name_en", "script_ko", "script_en")
+        kind, value = data.get("kind"), data.get("value")
+        if kind and value is not None:
+            self._check_value(kind, value, data)
+        start, end = data.get("active_from"), data.get("active_until")
+        if start and end and end <= start:
+            self.add_error("active_until", _("The offer must end after it starts."))
+        low, high = data.get("min_tenure_months"), data.get("max_tenure_months")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_tenure_months", _("The maximum tenure is below the minimum."))
+        categories = set(data.get("reason_categories") or [])
+        stray = [r for r in data.get("reasons") or [] if r.category not in categories]
+        if stray:
+            self.add_error(
+                "reasons",
+                _("These sub-reasons are outside the ticked categories: %(names)s")
+                % {"names": ", ".join(r.label for r in stray)},
+            )
+        if kind and value is not None:
+            self._check_approval(kind, value, data)
+        self._check_variant(data, categories)
+        return data
+
+    def _check_value(self, kind, value, data):
+        if kind == OfferKind.DISCOUNT_PERCENT and not 1 <= value <= 100:
+            self.add_error("value", _("A discount is a percentage from 1 to 100."))
+        elif kind == OfferKind.FEE_ADJUSTMENT:
+            highest = Product.objects.filter(is_active=True).aggregate(m=Max("monthly_fee"))["m"]
+            if value < 1:
+                self.add_error("value", _("A fee adjustment takes at least 1 KRW off the fee."))
+            elif highest is not None and value >= highest:
+                self.add_error(
+                    "value",
+                    _("%(value)s KRW is more than any product's monthly fee (%(highest)s KRW).")
+                    % {"value": f"{value:,}", "highest": f"{highest:,}"},
+                )
+        elif kind == OfferKind.FREE_MONTHS and not 1 <= value <= MAX_FREE_MONTHS:
+            self.add_error("value", _("Free months: from 1 to %(max)d.") % {"max": MAX_FREE_MONTHS})
+        elif kind == OfferKind.PAUSE and not 1 <= value <= MAX_PAUSE_MONTHS:
+            self.add_error(
+                "value", _("A pause: from 1 to %(max)d months.") % {"max": MAX_PAUSE_MONTHS}
+            )
+        elif kind in (OfferKind.PRODUCT_CHANGE, OfferKind.CONTRACT_CHANGE) and value != 0:
+            self.add_error("value", _("This type of offer has no value: leave it at 0."))
+        elif kind in FIXED_VALUE_KINDS and value > MAX_BENEFIT_KRW:
+            self.add_error(
+                "value",
+                _("A benefit above %(max)s KRW is not plausible; check the amount.")
+                % {"max": f"{MAX_BENEFIT_KRW:,}"},
+            )
+        if data.get("duration_months") is not None and kind != OfferKind.DISCOUNT_PERCENT:
+            self.add_error("duration_months", _("Only a percentage discount has a duration."))
+        if data.get("target_product") is not None and kind != OfferKind.PRODUCT_CHANGE:
+            self.add_error("target_product", _("Only a product change has a target product."))
+        if data.get("new_term_months") is not None and kind != OfferKind.CONTRACT_CHANGE:
+            self.add_error("new_term_months", _("Only a contract change has a new term."))
+
+    def _check_approval(self, kind, value, data):
+        limit = data.get("agent_limit")
+        if limit is None:
+            generous = (
+                kind == OfferKind.DISCOUNT_PERCENT and value > GENEROUS_DISCOUNT_PERCENT
+            ) or (kind == OfferKind.FREE_MONTHS and value > GENEROUS_FREE_MONTHS)
+            if generous:
+                self.add_error(
+                    "agent_limit",
+                    _("An offer this generous needs an approval limit (a supervisor approves)."),
+                )
+            return
+        if kind in FIXED_VALUE_KINDS:
+            cost = value + (data.get("fixed_cost") or 0)
+            if limit >= cost:
+                self.add_error(
+                    "agent_limit",
+                    _(
+                        "The offer always costs %(cost)s KRW, so a limit of %(limit)s KRW never "
+                        "asks for approval: lower it or leave it empty."
+                    )
+                    % {"cost": f"{cost:,}", "limit": f"{limit:,}"},
+                )
+
+    def _check_variant(self, data, categories):
+        original, share = data.get("variant_of"), data.get("traffic_share")
+        if original is None:
+            if share is not None:
+                self.add_error("traffic_share", _("Only an A/B variant has a share of calls."))
+            return
+        if share is None or not 1 <= share <= 99:
+            self.add_error("traffic_share", _("A variant takes from 1 to 99% of the calls."))
+            return
+        if set(original.reason_categories) != categories:
+            self.add_error(
+                "variant_of",
+                _("A variant must answer the same reason categories as the original."),
+            )
+        others = Offer.objects.filter(variant_of=original, is_active=True)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        taken = others.aggregate(s=Sum("traffic_share"))["s"] or 0
+        if taken + share > 99:
+            self.add_error(
+                "traffic_share",
+                _(
+                    "The variants of this offer already take %(taken)d%%; "
+                    "at most %(left)d%% is left."
+                )
+                % {"taken": taken, "left": max(99 - taken, 0)},
+            )
+
+
+class ReasonCatalogForm(VersionedForm):
+    class Meta:
+        model = Reason
+        fields = ["code", "category", "label_ko", "label_en", "sort_order"]
+        widgets = {"sort_order": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort_order"].required = False
+
+    def clean(self):
+        data = super().clean()
+        _stripped(self, "label_ko", "label_en")
+        if data.get("sort_order") is None:
+            data["sort_order"] = self.instance.sort_order if self.instance.pk else 999
+        if self.instance.pk and "category" in self.changed_data:
+            from retention.services.catalog import reason_in_use
+
+            if reason_in_use(self.instance):
+                self.add_error(
+                    "category",
+                    _(
+                        "This reason is in use: its category cannot change (the figures would "
+                        "move with it). Retire it and add a new one."
+                    ),
+                )
+        return data
+
+
+class CustomerTypeCatalogForm(VersionedForm):
+    class Meta:
+        model = CustomerType
+        fields = ["code", "name_ko", "name_en", "tips_ko", "tips_en", "sort_order"]
+        widgets = {
+            "tips_ko": forms.Textarea(attrs={"rows": 3}),
+            "tips_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        _stripped(self, "name_ko", "name_en", "tips_ko", "tips_en")
+        return data
+
+
+def script_keys() -> list[tuple[str, str]]:
+    from retention.choices import CallTaskKind, RequestState
+
+    states = [(str(k), str(RequestState(k).label)) for k in STEP_SCRIPTS]
+    calls = [(k, str(CallTaskKind(k).label)) for k in CALL_SCRIPTS if k in CallTaskKind.values]
+    return states + calls
+
+
+class StepScriptCatalogForm(VersionedForm):
+    key = forms.ChoiceField(label=_("Step"), choices=script_keys)
+
+    class Meta:
+        model = StepScript
+        fields = ["key", "text_ko", "text_en"]
+        widgets = {
+            "text_ko": forms.Textarea(attrs={"rows": 4}),
+            "text_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        _stripped(self, "text_ko", "text_en")
+        return data
+
+
+class BattlecardCatalogForm(VersionedForm):
+    class Meta:
+        model = Battlecard
+        fields = [
+            "competitor",
+            "their_offer_ko",
+            "their_offer_en",
+            "our_answer_ko",
+            "our_answer_en",
+            "sort_order",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("their_offer_ko", "their_offer_en", "our_answer_ko", "our_answer_en")
+        }
+
+    def clean(self):
+        data = super().clean()
+        _stripped(
+            self, "competitor", "their_offer_ko", "their_offer_en", "our_answer_ko", "our_answer_en"
+        )
+        return data
+
+
+class ProductCatalogForm(VersionedForm):
+    """A product and its policies. A change takes effect on `effective_from` (today: at
+    once); quotes already given are stored on their requests and never change."""
+
+    effective_from = forms.DateField(
+        label=_("Takes effect on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("Empty or today: at once. A later date: applied on that day."),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "code",
+            "name_ko",
+            "name_en",
+            "category",
+            "monthly_fee",
+            "alternatives",
+            "minimum_term_months",
+            "default_term_months",
+            "penalty_rate_percent",
+            "installation_fee",
+            "registration_fee",
+            "fee_adjustable",
+            "fee_floor",
+            "fee_adjustment_min_tenure_months",
+            "relocatable",
+            "term_extendable",
+            "max_pause_months",
+            "is_active",
+        ]
+        widgets = {"alternatives": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Product.objects.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["alternatives"].queryset = others
+
+    def clean(self):
+        data = super().clean()
+        _stripped(self, "name_ko", "name_en")
+        fee = data.get("monthly_fee")
+        if data.get("penalty_rate_percent") is not None and data["penalty_rate_percent"] > 100:
+            self.add_error("penalty_rate_percent", _("A penalty rate is from 0 to 100%."))
+        low, high = data.get("minimum_term_months"), data.get("default_term_months")
+        if low is not None and low < 1:
+            self.add_error("minimum_term_months", _("The minimum term is at least 1 month."))
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "default_term_months", _("The standard term is shorter than the minimum term.")
+            )
+        if fee is not None and data.get("fee_floor") is not None and data["fee_floor"] > fee:
+            self.add_error("fee_floor", _("The lowest adjusted fee is above the fee itself."))
+        dearer = [
+            p for p in data.get("alternatives") or [] if fee is not None and p.monthly_fee >= fee
+        ]
+        if dearer:
+            self.add_error(
+                "alternatives",
+                _("Alternatives must cost less than this product: %(names)s")
+                % {"names": ", ".join(p.name for p in dearer)},
+            )
+        effective = data.get("effective_from")
+        if effective and effective < timezone.localdate():
+            self.add_error("effective_from", _("A change cannot take effect in the past."))
+        if effective and effective > timezone.localdate() and not self.instance.pk:
+            self.add_error(
+                "effective_from", _("A new product starts at once; leave the date empty.")
+            )
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > 2_000_000:
+                raise forms.ValidationError(_("The file is larger than 2 MB."))
+            raw = upload.read()
+            try:
+                data["content"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+        if not data.get("content"):
+            raise forms.ValidationError(_("Choose a CSV file."))
+        return data

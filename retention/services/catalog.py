@@ -1,0 +1,558 @@
+"""Writes of the catalog workspace: every change is a new version.
+
+A version stores the item's whole editable state (the form's fields), so any version can be
+shown, compared with the one before (a readable diff) and restored; restoring binds the old
+state to today's form, so it passes today's checks, and is itself a new version. The first
+change of an item that has no history yet records its previous state as version 1.
+
+Two admins editing one item: each form carries the version it started from; the second save
+is refused (`Conflict`), never silently merged.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from retention import catalog_forms as cf
+from retention.errors import Conflict, ServiceError
+from retention.models import (
+    Battlecard,
+    CancellationRequest,
+    CatalogVersion,
+    CustomerType,
+    Offer,
+    OfferPresentation,
+    Product,
+    Reason,
+    RequestFact,
+    ScheduledChange,
+    StepScript,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    model: type[models.Model]
+    form: type[forms.ModelForm]
+    title: str
+
+
+KINDS = {
+    k.slug: k
+    for k in (
+        Kind("offers", Offer, cf.OfferCatalogForm, gettext_lazy("Offers")),
+        Kind("reasons", Reason, cf.ReasonCatalogForm, gettext_lazy("Reasons")),
+        Kind("products", Product, cf.ProductCatalogForm, gettext_lazy("Products and policies")),
+        Kind(
+            "customer-types",
+            CustomerType,
+            cf.CustomerTypeCatalogForm,
+            gettext_lazy("Customer-type playbook"),
+        ),
+        Kind("scripts", StepScript, cf.StepScriptCatalogForm, gettext_lazy("Step scripts")),
+        Kind(
+            "battlecards",
+            Battlecard,
+            cf.BattlecardCatalogForm,
+            gettext_lazy("Competitor battlecards"),
+        ),
+    )
+}
+
+# State that is not on the form but belongs to a version (retire / publish are changes too).
+_EXTRA_STATE = {
+    Offer: ["is_active", "is_draft"],
+    Reason: ["is_active"],
+    CustomerType: ["is_active"],
+    Battlecard: ["is_active"],
+}
+
+
+def kind_for(instance) -> Kind:
+    return next(k for k in KINDS.values() if isinstance(instance, k.model))
+
+
+def _json(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        items = [_json(v) for v in value]
+        return sorted(items, key=str)
+    return value
+
+
+def snapshot(instance) -> dict:
+    """The item's editable state as JSON (many-to-many as sorted ids)."""
+    kind = kind_for(instance)
+    names = list(kind.form._meta.fields) + _EXTRA_STATE.get(kind.model, [])
+    state = {}
+    for name in names:
+        model_field = instance._meta.get_field(name)
+        if model_field.many_to_many:
+            related = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
+            state[name] = sorted(related)
+        elif model_field.is_relation:
+            state[name] = getattr(instance, model_field.attname)
+        else:
+            state[name] = _json(getattr(instance, name))
+    return state
+
+
+def _versions(instance):
+    return CatalogVersion.objects.filter(
+        subject_type=ContentType.objects.get_for_model(instance), subject_id=instance.pk
+    )
+
+
+def version_latest(instance) -> int:
+    return _versions(instance).aggregate(v=Max("version"))["v"] or 0
+
+
+def _version_write(instance, *, action: str, user, note: str = "", state=None) -> CatalogVersion:
+    number = version_latest(instance) + 1
+    return CatalogVersion.objects.create(
+        subject_type=ContentType.objects.get_for_model(instance),
+        subject_id=instance.pk,
+        version=number,
+        action=action,
+        snapshot=state if state is not None else snapshot(instance),
+        user=user if user is not None and user.is_authenticated else None,
+        note=note[:200],
+    )
+
+
+def _locked(instance):
+    """Lock the item's row; write the baseline version if it has no history yet."""
+    fresh = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if not version_latest(fresh):
+        _version_write(fresh, action="initial", user=None, note=_("State before the first edit"))
+    return fresh
+
+
+def _check_base(instance, form) -> None:
+    base = form.cleaned_data.get("base_version")
+    latest = version_latest(instance)
+    if base is not None and base != latest:
+        raise Conflict(
+            _(
+                "Someone saved a newer version (%(latest)d) since you opened this one "
+                "(%(base)d). Reload, compare, then make your change again."
+            )
+            % {"latest": latest, "base": base}
+        )
+
+
+def catalog_save(*, form: forms.ModelForm, user, action: str = "", note: str = ""):
+    """Save a valid catalog form as a new version (a new item starts at version 1).
+    Offers are created as drafts: nobody is offered one before it is published."""
+    if not form.is_valid():
+        raise ServiceError(_("Correct the errors shown."))
+    with transaction.atomic():
+        if form.instance.pk:
+            _check_base(_locked(form.instance), form)
+            action = action or "edited"
+        else:
+            action = action or "created"
+            if isinstance(form.instance, Offer):
+                form.instance.is_draft = True
+        instance = form.save()
+        _version_write(instance, action=action, user=user, note=note)
+    return instance
+
+
+def _apply_state(instance, state: dict, *, user, action: str, note: str = ""):
+    """Bind a stored state to today's form and save it as a new version. The terms come
+    back, not the status: publishing, retiring and reactivating stay explicit actions."""
+    kind = kind_for(instance)
+    with transaction.atomic():
+        fresh = _locked(instance)
+        data = {k: ("" if v is None else v) for k, v in state.items()}
+        data["base_version"] = version_latest(fresh)
+        form = kind.form(data=data, instance=fresh)
+        if not form.is_valid():
+            raise ServiceError(
+                _("This version no longer passes today's checks."),
+                details=[f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()],
+            )
+        form.save()
+        return _version_write(fresh, action=action, user=user, note=note)
+
+
+def catalog_restore(*, instance, version: int, user) -> CatalogVersion:
+    """Make an old version current again (as a new version)."""
+    try:
+        old = _versions(instance).get(version=version)
+    except CatalogVersion.DoesNotExist:
+        raise ServiceError(_("There is no version %(v)d.") % {"v": version}) from None
+    return _apply_state(
+        instance,
+        old.snapshot,
+        user=user,
+        action="restored",
+        note=_("Restored version %(v)d") % {"v": version},
+    )
+
+
+def _flag(instance, *, user, action: str, **values) -> None:
+    with transaction.atomic():
+        fresh = _locked(instance)
+        for name, value in values.items():
+            setattr(fresh, name, value)
+        fresh.save()
+        _version_write(fresh, action=action, user=user)
+        for name, value in values.items():
+            setattr(instance, name, value)
+
+
+def offer_publish(*, offer: Offer, user) -> None:
+    if not offer.is_draft:
+        raise ServiceError(_("The offer is already published."))
+    _flag(offer, user=user, action="published", is_draft=False)
+
+
+def catalog_retire(*, instance, user) -> None:
+    if not instance.is_active:
+        raise ServiceError(_("It is already retired."))
+    _flag(instance, user=user, action="retired", is_active=False)
+
+
+def catalog_reactivate(*, instance, user) -> None:
+    if instance.is_active:
+        raise ServiceError(_("It is already in use."))
+    _flag(instance, user=user, action="reactivated", is_active=True)
+
+
+def offer_delete(*, offer: Offer, user) -> None:
+    """Only an offer never presented to anyone can be deleted; the rest are retired."""
+    with transaction.atomic():
+        fresh = Offer.objects.select_for_update().get(pk=offer.pk)
+        if OfferPresentation.objects.filter(offer=fresh).exists():
+            raise ServiceError(_("This offer has been presented to customers: retire it instead."))
+        if fresh.variants.exists():
+            raise ServiceError(_("This offer has A/B variants: remove them first."))
+        _version_write(fresh, action="deleted", user=user)
+        fresh.reasons.clear()
+        fresh.delete()
+
+
+def reason_in_use(reason: Reason) -> bool:
+    return (
+        CancellationRequest.objects.filter(reason=reason).exists()
+        or OfferPresentation.objects.filter(reason=reason).exists()
+        or RequestFact.objects.filter(reason_id=reason.pk).exists()
+        or Offer.objects.filter(reasons=reason).exists()
+    )
+
+
+def reason_delete(*, reason: Reason, user) -> None:
+    with transaction.atomic():
+        fresh = Reason.objects.select_for_update().get(pk=reason.pk)
+        if reason_in_use(fresh):
+            raise ServiceError(_("This reason is in use: retire it instead."))
+        _version_write(fresh, action="deleted", user=user)
+        fresh.delete()
+
+
+def reason_move(*, reason: Reason, user, step: int) -> None:
+    """Move a reason up (-1) or down (+1) within its category; the category is renumbered
+    0, 1, 2... so the order never depends on ties."""
+    with transaction.atomic():
+        siblings = list(
+            Reason.objects.select_for_update()
+            .filter(category=reason.category)
+            .order_by("sort_order", "code")
+        )
+        index = next(i for i, r in enumerate(siblings) if r.pk == reason.pk)
+        target = index + step
+        if not 0 <= target < len(siblings):
+            raise ServiceError(_("It is already at the edge of its category."))
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for order, sibling in enumerate(siblings):
+            if sibling.sort_order != order:
+                if not version_latest(sibling):
+                    _version_write(sibling, action="initial", user=None)
+                sibling.sort_order = order
+                sibling.save(update_fields=["sort_order"])
+                _version_write(sibling, action="reordered", user=user)
+
+
+# ---- products: changes from a date -----------------------------------------------------------
+
+
+def product_save(*, form: cf.ProductCatalogForm, user):
+    """Apply a product change now, or schedule it for its date (Celery beat applies it)."""
+    if not form.is_valid():
+        raise ServiceError(_("Correct the errors shown."))
+    effective = form.cleaned_data.get("effective_from")
+    if not effective or effective <= timezone.localdate() or not form.instance.pk:
+        return catalog_save(form=form, user=user)
+    state = {
+        name: _json(value)
+        for name, value in form.cleaned_data.items()
+        if name not in ("effective_from", "base_version")
+    }
+    with transaction.atomic():
+        product = _locked(form.instance)
+        _check_base(product, form)
+        return ScheduledChange.objects.create(
+            product=product, effective_from=effective, snapshot=state, created_by=user
+        )
+
+
+def scheduled_changes_apply(*, today: date | None = None) -> int:
+    """Apply every product change due by `today`, each once (rows are locked and skipped
+    when another worker holds them; an applied change is marked in the same transaction)."""
+    today = today or timezone.localdate()
+    applied = 0
+    while True:
+        with transaction.atomic():
+            change = (
+                ScheduledChange.objects.select_for_update(skip_locked=True)
+                .filter(
+                    applied_at__isnull=True, cancelled_at__isnull=True, effective_from__lte=today
+                )
+                .order_by("effective_from", "pk")
+                .first()
+            )
+            if change is None:
+                return applied
+            try:
+                with transaction.atomic():
+                    _apply_state(
+                        change.product,
+                        change.snapshot,
+                        user=change.created_by,
+                        action="scheduled",
+                        note=_("Scheduled for %(day)s") % {"day": change.effective_from},
+                    )
+            except ServiceError:
+                change.cancelled_at = timezone.now()  # no longer valid: withdrawn, not retried
+            else:
+                change.applied_at = timezone.now()
+                applied += 1
+            change.save(update_fields=["applied_at", "cancelled_at"])
+
+
+def scheduled_change_withdraw(*, change: ScheduledChange, user) -> None:
+    with transaction.atomic():
+        fresh = ScheduledChange.objects.select_for_update().get(pk=change.pk)
+        if fresh.applied_at or fresh.cancelled_at:
+            raise ServiceError(_("This change is no longer pending."))
+        fresh.cancelled_at = timezone.now()
+        fresh.save(update_fields=["cancelled_at"])
+
+
+# ---- diffs ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    before: str
+    after: str
+
+
+def _display(form_field, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        names = {o.pk: str(o) for o in form_field.queryset.model.objects.filter(pk__in=value)}
+        return ", ".join(names.get(v, f"#{v}") for v in value)
+    if isinstance(form_field, forms.ModelChoiceField):
+        found = form_field.queryset.model.objects.filter(pk=value).first()
+        return str(found) if found else f"#{value}"
+    choices = dict(getattr(form_field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, int) and not choices:
+        return f"{value:,}"
+    return str(choices.get(value, value))
+
+
+_EXTRA_LABELS = {"is_active": gettext_lazy("In use"), "is_draft": gettext_lazy("Draft")}
+
+
+def state_compare(
+    kind: Kind, before: dict | None, after: dict, *, all_fields=False
+) -> list[Change]:
+    """Field-by-field differences, with labels and values as people read them."""
+    before = before or {}
+    form = kind.form()
+    changes = []
+    order = [*kind.form._meta.fields, *_EXTRA_STATE.get(kind.model, [])]
+    for name in [n for n in order if n in after]:
+        if not all_fields and before.get(name) == after.get(name):
+            continue
+        form_field = form.fields.get(name)
+        label = str(form_field.label) if form_field else str(_EXTRA_LABELS.get(name, name))
+        changes.append(
+            Change(
+                name,
+                label,
+                _display(form_field, before.get(name)) if name in before else "—",
+                _display(form_field, after.get(name)),
+            )
+        )
+    return changes
+
+
+@dataclass
+class VersionView:
+    version: CatalogVersion
+    changes: list[Change] = field(default_factory=list)
+
+
+def history_for(instance) -> list[VersionView]:
+    """Every version, newest first, each with what changed from the one before."""
+    kind = kind_for(instance)
+    versions = list(_versions(instance).select_related("user").order_by("version"))
+    views, previous = [], None
+    for version in versions:
+        views.append(VersionView(version, state_compare(kind, previous, version.snapshot)))
+        previous = version.snapshot
+    return list(reversed(views))
+
+
+# ---- CSV import / export of the offer catalog ----------------------------------------------
+
+OFFER_CSV_FIELDS = [*cf.OfferCatalogForm._meta.fields, "status"]
+_LIST_FIELDS = {"reason_categories", "product_categories", "value_tiers", "reasons"}
+
+
+def offers_export_rows():
+    """Header, then one row per offer; lists joined with ';', related items by code."""
+    yield OFFER_CSV_FIELDS
+    offers = Offer.objects.select_related("target_product", "variant_of").prefetch_related(
+        "reasons"
+    )
+    for offer in offers.order_by("code"):
+        row = []
+        for name in OFFER_CSV_FIELDS:
+            if name == "status":
+                value = (
+                    "retired" if not offer.is_active else ("draft" if offer.is_draft else "live")
+                )
+            elif name == "reasons":
+                value = ";".join(sorted(r.code for r in offer.reasons.all()))
+            elif name in ("target_product", "variant_of"):
+                related = getattr(offer, name)
+                value = related.code if related else ""
+            elif name in _LIST_FIELDS:
+                value = ";".join(getattr(offer, name))
+            elif name in ("active_from", "active_until"):
+                moment = getattr(offer, name)
+                value = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+            else:
+                value = getattr(offer, name)
+                value = "" if value is None else value
+            row.append(value)
+        yield row
+
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    action: str  # created | edited | unchanged
+    errors: list[str] = field(default_factory=list)
+
+
+def _row_data(row: dict, products: dict, reasons: dict, offers: dict) -> tuple[dict, list[str]]:
+    data, errors = {}, []
+    for name in cf.OfferCatalogForm._meta.fields:
+        raw = (row.get(name) or "").strip()
+        if name in _LIST_FIELDS:
+            items = [v.strip() for v in raw.split(";") if v.strip()]
+            if name == "reasons":
+                missing = [c for c in items if c not in reasons]
+                if missing:
+                    errors.append(
+                        _("unknown reason code(s): %(codes)s") % {"codes": ", ".join(missing)}
+                    )
+                items = [reasons[c] for c in items if c in reasons]
+            data[name] = items
+        elif name == "target_product":
+            if raw and raw not in products:
+                errors.append(_("unknown product code: %(code)s") % {"code": raw})
+            data[name] = products.get(raw, "")
+        elif name == "variant_of":
+            if raw and raw not in offers:
+                errors.append(_("unknown offer code: %(code)s") % {"code": raw})
+            data[name] = offers.get(raw, "")
+        else:
+            data[name] = raw
+    return data, errors
+
+
+def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
+    """Check every row of an offer CSV (create by new code, edit by existing code) through
+    the offer form, all in one transaction that is kept only with `apply` and when no row
+    has an error: a bad file changes nothing. Imported offers keep their status column
+    (`draft`, `live`, `retired`; new offers default to draft)."""
+    reader = csv.DictReader(io.StringIO(content))
+    missing = [c for c in ("code", "kind") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ServiceError(
+            _("The file has no %(columns)s column(s).") % {"columns": ", ".join(missing)}
+        )
+    rows = list(reader)
+    if not rows:
+        raise ServiceError(_("The file has no rows."))
+    products = dict(Product.objects.values_list("code", "pk"))
+    reasons = dict(Reason.objects.values_list("code", "pk"))
+    existing = {o.code: o for o in Offer.objects.all()}
+    offers = {code: o.pk for code, o in existing.items()}
+    results, seen = [], set()
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            code = (row.get("code") or "").strip()
+            data, errors = _row_data(row, products, reasons, offers)
+            status = (row.get("status") or "draft").strip() or "draft"
+            if status not in ("draft", "live", "retired"):
+                errors.append(_("status must be draft, live or retired"))
+            if code in seen:
+                errors.append(_("the code appears twice in the file"))
+            seen.add(code)
+            instance = existing.get(code)
+            form = cf.OfferCatalogForm(data=data, instance=instance)
+            if not form.is_valid():
+                for name, messages in form.errors.items():
+                    label = form.fields[name].label if name in form.fields else ""
+                    errors.extend(f"{label or name}: {m}" for m in messages)
+            action = "created" if instance is None else "edited"
+            result = ImportRow(line, code, action, errors)
+            results.append(result)
+            if errors:
+                continue
+            if instance is not None and not form.has_changed():
+                result.action, saved = "unchanged", instance
+            else:
+                saved = catalog_save(form=form, user=user, action="imported")
+            offers[saved.code] = saved.pk
+            wanted = {"is_draft": status == "draft", "is_active": status != "retired"}
+            if any(getattr(saved, k) != v for k, v in wanted.items()):
+                Offer.objects.filter(pk=saved.pk).update(**wanted)
+                saved.refresh_from_db()
+                _version_write(saved, action="imported", user=user, note=status)
+                if result.action == "unchanged":
+                    result.action = "edited"
+        # A dry run writes everything and rolls back, so it finds exactly what the real
+        # import would (a variant whose original is a new row of the same file, say).
+        if not apply or any(r.errors for r in results):
+            transaction.set_rollback(True)
+    return results
