@@ -428,6 +428,7 @@ def demo_seed(*, customers: int, today: date) -> SeedResult:
         demo_users_ensure()
         products = list(demo_products_ensure().values())
         demo_offers_ensure()
+        demo_battlecards_ensure()
     for first in range(1, customers + 1, BATCH):
         last = min(first + BATCH, customers + 1) - 1
         with transaction.atomic():
@@ -606,6 +607,68 @@ DEMO_OFFERS = [
 ]
 
 
+# An A/B test in the demo: a bigger fee adjustment takes 30% of the financial-burden calls.
+DEMO_VARIANTS = [
+    (
+        "FIN-FEE-5000",
+        "FIN-FEE-3000",
+        30,
+        5000,
+        "월 5,000원 요금 조정",
+        "KRW 5,000 off the monthly fee",
+        "부담을 덜어 드릴 수 있도록 남은 기간 동안 매달 5,000원을 낮춰 드릴 수 있습니다.",
+        "To ease the burden, we can take KRW 5,000 off every month for the rest of the term.",
+    )
+]
+
+# Battlecards: what each competitor in the demo history typically offers, and our answer.
+DEMO_BATTLECARDS = [
+    (
+        "코웨이",
+        "가입 후 첫 3개월 무료 이용 행사를 자주 합니다.",
+        "Often runs a first-three-months-free sign-up promotion.",
+        "무료 기간이 끝나면 요금이 원래대로 돌아갑니다. 저희는 지금까지의 관리 이력과 담당 "
+        "기사님이 그대로 이어지고, 남은 기간의 요금 조정도 검토해 드릴 수 있습니다.",
+        "The fee goes back up when the free months end. With us the care history and the same "
+        "technician carry on, and we can look at adjusting the fee for the rest of the term.",
+    ),
+    (
+        "SK매직",
+        "월 5,000원 안팎의 렌탈료 할인을 내세웁니다.",
+        "Advertises around KRW 5,000 off the monthly fee.",
+        "할인 조건(약정 기간, 위약금)을 함께 확인해 보시도록 안내하고, 해지 시 드는 위약금과 "
+        "설치비 회수까지 합친 실제 비용을 비교해 드리세요.",
+        "Suggest checking the conditions behind the discount (term, penalties) and compare the "
+        "real cost, including our cancellation penalty and installation-fee recovery.",
+    ),
+    (
+        "쿠쿠",
+        "가입 사은품(주방 가전 등)을 제공합니다.",
+        "Gives a sign-up gift (kitchen appliances and the like).",
+        "사은품은 한 번이지만 관리 서비스는 계약 기간 내내 이어집니다. 필요하면 저희 사은품 "
+        "혜택도 함께 안내하세요.",
+        "A gift is once; the care service lasts the whole term. Where it fits, present our own "
+        "gift benefit too.",
+    ),
+]
+
+
+def demo_battlecards_ensure() -> None:
+    from retention.models import Battlecard
+
+    for order, (name, offer_ko, offer_en, answer_ko, answer_en) in enumerate(DEMO_BATTLECARDS):
+        Battlecard.objects.get_or_create(
+            competitor=name,
+            defaults={
+                "their_offer_ko": offer_ko,
+                "their_offer_en": offer_en,
+                "our_answer_ko": answer_ko,
+                "our_answer_en": answer_en,
+                "sort_order": order,
+            },
+        )
+
+
 def demo_offers_ensure() -> None:
     from retention.models import Offer
 
@@ -637,5 +700,25 @@ def demo_offers_ensure() -> None:
                 "fixed_cost": fixed_cost,
                 "agent_limit": agent_limit,
                 **extra,
+            },
+        )
+    for code, original, share, value, name_ko, name_en, script_ko, script_en in DEMO_VARIANTS:
+        base = Offer.objects.filter(code=original).first()
+        if base is None:
+            continue
+        Offer.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": base.kind,
+                "value": value,
+                "reason_categories": base.reason_categories,
+                "min_tenure_months": base.min_tenure_months,
+                "name_ko": name_ko,
+                "name_en": name_en,
+                "script_ko": script_ko,
+                "script_en": script_en,
+                "agent_limit": base.agent_limit,
+                "variant_of": base,
+                "traffic_share": share,
             },
         )
