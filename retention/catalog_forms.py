@@ -198,7 +198,9 @@ class OfferCatalogForm(VersionedForm):
                 self.add_error("traffic_share", _("Only an A/B variant has a share of calls."))
             return
         if share is None or not 1 <= share <= 99:
-            self.add_error("traffic_share", _("A variant takes between 1 and 99 percent of the calls."))
+            self.add_error(
+                "traffic_share", _("A variant takes between 1 and 99 percent of the calls.")
+            )
             return
         if set(original.reason_categories) != categories:
             self.add_error(

@@ -78,6 +78,7 @@ LEFT JOIN LATERAL (
 ) st ON true
 WHERE r.state IN ('retained', 'cancelled') AND r.closed_at IS NOT NULL {since}
     AND NOT EXISTS (SELECT 1 FROM retention_requestfact f WHERE f.request_id = r.id)
+ORDER BY r.closed_at -- rows of one period sit together, as they do when added day by day
 ON CONFLICT (request_id) DO NOTHING
 RETURNING request_id, is_retained
 """
@@ -140,6 +141,7 @@ LEFT JOIN LATERAL (
 ) st ON true
 WHERE cl.state = 'closed' AND cl.closed_at IS NOT NULL {since}
     AND NOT EXISTS (SELECT 1 FROM retention_claimfact f WHERE f.claim_id = cl.id)
+ORDER BY cl.closed_at
 ON CONFLICT (claim_id) DO NOTHING
 RETURNING claim_id
 """
