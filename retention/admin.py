@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from retention.models import (
     AuditEntry,
+    Battlecard,
     CallTask,
     CancellationRequest,
+    CatalogVersion,
     Contract,
     ContractAmendment,
     Customer,
@@ -13,6 +15,8 @@ from retention.models import (
     OfferPresentation,
     Product,
     Reason,
+    ScheduledChange,
+    StepScript,
 )
 
 
@@ -115,3 +119,35 @@ admin.site.site_header = _("Retention Desk administration")
 class CustomerTypeAdmin(admin.ModelAdmin):
     list_display = ("code", "name_ko", "name_en", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
+
+
+@admin.register(StepScript)
+class StepScriptAdmin(admin.ModelAdmin):
+    list_display = ("key", "text_ko", "text_en")
+
+
+@admin.register(Battlecard)
+class BattlecardAdmin(admin.ModelAdmin):
+    list_display = ("competitor", "sort_order", "is_active")
+
+
+@admin.register(CatalogVersion)
+class CatalogVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are written by the catalog workspace, never edited."""
+
+    list_display = ("at", "subject_type", "subject_id", "version", "action", "user")
+    list_filter = ("action", "subject_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledChange)
+class ScheduledChangeAdmin(admin.ModelAdmin):
+    list_display = ("product", "effective_from", "created_by", "applied_at", "cancelled_at")

@@ -35,7 +35,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Team, User
 from claims.choices import RootCause
 from retention.choices import (
-    PresentationAnswer,
     ProductCategory,
     ReasonCategory,
     RequestState,
@@ -46,7 +45,6 @@ from retention.choices import (
 )
 from retention.models import (
     Offer,
-    OfferPresentation,
     Product,
     Reason,
     RequestFact,
@@ -335,12 +333,19 @@ _SAVE_KEYS = {
 }
 
 
+# Net value of a save: the fees it kept (as `_kept_months` counts them) minus the offer's cost.
+_NET_SQL = (
+    "monthly_fee * LEAST(CASE WHEN rechurned_on IS NULL THEN months_left"
+    " ELSE LEAST(months_left, rechurn_days / 30) END, {horizon}) - offer_cost"
+)
+
+
 def _save_breakdowns(filters: Filters) -> dict:
     """Every save-rate breakdown (and the total) in one pass over the facts: GROUPING SETS,
     so a page of eight breakdowns reads the period's rows once, not eight times.
 
-    {"total": {"retained", "cancelled", "cost"}, "<dimension>": {key: {...}}}; `cost` is
-    what the offers of the saves cost."""
+    {"total": {"retained", "cancelled", "cost", "net"}, "<dimension>": {key: {...}}}; `cost`
+    is what the offers of the saves cost, `net` the fees they kept minus that cost."""
     if "save" in filters.memo:
         return filters.memo["save"]
     query = filters.requests().query
@@ -350,16 +355,20 @@ def _save_breakdowns(filters: Filters) -> dict:
         "SELECT "
         + ", ".join(f"GROUPING({k}), {k}" for k in keys)
         + ", COUNT(*) FILTER (WHERE is_retained), COUNT(*) FILTER (WHERE NOT is_retained),"
-        " COALESCE(SUM(offer_cost) FILTER (WHERE is_retained), 0)"
+        " COALESCE(SUM(offer_cost) FILTER (WHERE is_retained), 0),"
+        " COALESCE(SUM("
+        + _NET_SQL.format(horizon=int(settings.RETENTION_KEPT_HORIZON_MONTHS))
+        + ") FILTER (WHERE is_retained), 0)"
         f" FROM {RequestFact._meta.db_table} WHERE {where}"
         " GROUP BY GROUPING SETS (" + ", ".join(f"({k})" for k in keys) + ", ())"
     )
-    result = {"total": {"retained": 0, "cancelled": 0, "cost": 0}, **{d: {} for d in _SAVE_KEYS}}
+    empty = {"retained": 0, "cancelled": 0, "cost": 0, "net": 0}
+    result = {"total": empty, **{d: {} for d in _SAVE_KEYS}}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            retained, cancelled, cost = row[-3:]
-            counts = {"retained": retained, "cancelled": cancelled, "cost": cost}
+            retained, cancelled, cost, net = row[-4:]
+            counts = {"retained": retained, "cancelled": cancelled, "cost": cost, "net": net}
             grouped = [
                 (name, row[2 * i + 1])
                 for i, name in enumerate(_SAVE_KEYS)
@@ -456,9 +465,10 @@ def _two_proportion_p(s1: int, n1: int, s0: int, n0: int) -> float | None:
 
 
 def ab_tests(filters: Filters, labels: Labels | None = None) -> list[dict]:
-    """Each A/B test's arms (the original first): calls where the arm was presented, saves
-    by it (accepted and the customer stayed), save rate, net value of those saves, and for
-    a variant the p-value of its difference from the original (significant below 0.05)."""
+    """Each A/B test's arms (the original first): requests where the arm was presented,
+    saves by it (accepted, and the customer stayed), save rate, net value of those saves
+    (fees kept minus cost), and for a variant the p-value of its difference from the
+    original (significant below 0.05). From the same pass over the facts as the save rates."""
     labels = labels or Labels()
     arms = list(
         Offer.objects.filter(Q(variant_of__isnull=False) | Q(variants__isnull=False))
@@ -467,54 +477,45 @@ def ab_tests(filters: Filters, labels: Labels | None = None) -> list[dict]:
     )
     if not arms:
         return []
-    start, end = filters.bounds()
-    presented = OfferPresentation.objects.filter(
-        offer_id__in=[a["pk"] for a in arms], presented_at__gte=start, presented_at__lt=end
-    )
-    presented = filters._people(presented, "request__agent_id", "request__agent__team_id")
-    saved = Q(answer=PresentationAnswer.ACCEPTED, request__state=RequestState.RETAINED)
-    stats = {
-        row["offer_id"]: row
-        for row in presented.values("offer_id").annotate(
-            n=Count("pk"), saved=Count("pk", filter=saved), net=Sum("net_value", filter=saved)
-        )
-    }
-    rows = []
-    originals = sorted({a["variant_of_id"] or a["pk"] for a in arms})
+    breakdowns = _save_breakdowns(filters)
+    presented = {a["code"]: 0 for a in arms}
+    for path, counts in breakdowns["path"].items():
+        for step in path.split("|")[1:]:
+            code = step.rpartition(":")[0]
+            if code in presented:
+                presented[code] += counts["retained"] + counts["cancelled"]
     by_pk = {a["pk"]: a for a in arms}
-    for original in originals:
+    rows = []
+    for original in sorted({a["variant_of_id"] or a["pk"] for a in arms}):
         variants = [a for a in arms if a["variant_of_id"] == original]
-        group = [by_pk[original], *sorted(variants, key=lambda a: a["pk"])]
-        base = stats.get(original, {})
-        for arm in group:
-            got = stats.get(arm["pk"], {})
-            n, s = got.get("n", 0), got.get("saved", 0)
-            is_variant = arm["pk"] != original
-            p_value = (
-                _two_proportion_p(s, n, base.get("saved", 0), base.get("n", 0))
-                if is_variant
-                else None
-            )
+        base = by_pk[original]["code"]
+        base_n = presented[base]
+        base_saved = breakdowns["offer"].get(base, {}).get("retained", 0)
+        for arm in [by_pk[original], *sorted(variants, key=lambda a: a["pk"])]:
+            code, is_variant = arm["code"], arm["pk"] != original
+            n, saves = presented[code], breakdowns["offer"].get(code, {})
+            saved = saves.get("retained", 0)
+            p_value = _two_proportion_p(saved, n, base_saved, base_n) if is_variant else None
+            if not is_variant:
+                verdict = ""
+            elif p_value is None:
+                verdict = _("too few calls")
+            elif p_value < 0.05:
+                verdict = _("significant (95%)")
+            else:
+                verdict = _("not significant yet")
             rows.append(
                 {
-                    "key": arm["code"],
-                    "test": by_pk[original]["code"],
-                    "label": labels.offer(arm["code"]),
+                    "key": code,
+                    "test": base,
+                    "label": labels.offer(code),
                     "arm": _("variant") if is_variant else _("original"),
                     "presented": n,
-                    "saved": s,
-                    "rate": _rate(s, n),
-                    "net": got.get("net") or 0,
+                    "saved": saved,
+                    "rate": _rate(saved, n),
+                    "net": saves.get("net", 0),
                     "p_value": p_value,
-                    "verdict": ""
-                    if not is_variant
-                    else (
-                        _("too few calls")
-                        if p_value is None
-                        else _("significant (95%)")
-                        if p_value < 0.05
-                        else _("not significant yet")
-                    ),
+                    "verdict": verdict,
                 }
             )
     return rows

@@ -197,6 +197,11 @@ class OfferCatalogForm(VersionedForm):
             if share is not None:
                 self.add_error("traffic_share", _("Only an A/B variant has a share of calls."))
             return
+        if self.instance.pk and self.instance.variants.exists():
+            self.add_error(
+                "variant_of", _("This offer has variants of its own: it cannot be a variant.")
+            )
+            return
         if share is None or not 1 <= share <= 99:
             self.add_error(
                 "traffic_share", _("A variant takes between 1 and 99 percent of the calls.")

@@ -306,16 +306,15 @@ def variant_drawn(request_id: int, original: Offer, variants: list[Offer]) -> Of
 def _ab_split(offers: list[Offer], request_id: int) -> dict[int, str]:
     """{offer id: why it is out} for the arms of each A/B test this request does not see.
     Only live arms take part (a draft or retired variant takes no calls)."""
-    by_id = {o.pk: o for o in offers}
+    live = {o.pk: o for o in offers if o.is_active and not o.is_draft}
     groups: dict[int, list[Offer]] = {}
-    for offer in offers:
-        live = offer.is_active and not offer.is_draft
-        if offer.variant_of_id and live and offer.variant_of_id in by_id:
+    for offer in live.values():
+        if offer.variant_of_id in live:  # a retired or draft original runs no test
             groups.setdefault(offer.variant_of_id, []).append(offer)
     out = {}
     for original_id, variants in groups.items():
-        drawn = variant_drawn(request_id, by_id[original_id], variants)
-        for arm in [by_id[original_id], *variants]:
+        drawn = variant_drawn(request_id, live[original_id], variants)
+        for arm in [live[original_id], *variants]:
             if arm.pk != drawn.pk:
                 out[arm.pk] = _("Another arm of this A/B test was drawn for this call.")
     return out
@@ -396,7 +395,7 @@ def offer_evaluate_for_request(
     )
     original_id = offer.variant_of_id or offer.pk
     arms = list(Offer.objects.filter(Q(pk=original_id) | Q(variant_of_id=original_id)))
-    why = _ab_split(arms, request.pk).get(offer.pk)
+    why = _ab_split(arms, request.pk).get(offer.pk)  # the same draw as offers_for_request
     if why:
         evaluation.eligible = False
         evaluation.why_not.append(why)

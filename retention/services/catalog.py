@@ -133,17 +133,12 @@ def _version_write(instance, *, action: str, user, note: str = "", state=None) -
     )
 
 
-def _locked(instance):
-    """Lock the item's row; write the baseline version if it has no history yet."""
+def _locked(instance, *, base: int | None = None):
+    """Lock the item's row and check it is still at version `base` (the one the editor
+    started from; None: no check); then write the baseline version if it has no history
+    yet, so the state before the first edit can be restored."""
     fresh = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if not version_latest(fresh):
-        _version_write(fresh, action="initial", user=None, note=_("State before the first edit"))
-    return fresh
-
-
-def _check_base(instance, form) -> None:
-    base = form.cleaned_data.get("base_version")
-    latest = version_latest(instance)
+    latest = version_latest(fresh)
     if base is not None and base != latest:
         raise Conflict(
             _(
@@ -152,6 +147,9 @@ def _check_base(instance, form) -> None:
             )
             % {"latest": latest, "base": base}
         )
+    if not latest:
+        _version_write(fresh, action="initial", user=None, note=_("State before the first edit"))
+    return fresh
 
 
 def catalog_save(*, form: forms.ModelForm, user, action: str = "", note: str = ""):
@@ -161,7 +159,7 @@ def catalog_save(*, form: forms.ModelForm, user, action: str = "", note: str = "
         raise ServiceError(_("Correct the errors shown."))
     with transaction.atomic():
         if form.instance.pk:
-            _check_base(_locked(form.instance), form)
+            _locked(form.instance, base=form.cleaned_data.get("base_version"))
             action = action or "edited"
         else:
             action = action or "created"
@@ -298,14 +296,17 @@ def product_save(*, form: cf.ProductCatalogForm, user):
     effective = form.cleaned_data.get("effective_from")
     if not effective or effective <= timezone.localdate() or not form.instance.pk:
         return catalog_save(form=form, user=user)
+    # Only what this edit changes: on its day those fields take these values, on top of
+    # whatever the product looks like by then (a later edit of other fields survives).
     state = {
-        name: _json(value)
-        for name, value in form.cleaned_data.items()
+        name: _json(form.cleaned_data[name])
+        for name in form.changed_data
         if name not in ("effective_from", "base_version")
     }
+    if not state:
+        raise ServiceError(_("Nothing changed: there is nothing to schedule."))
     with transaction.atomic():
-        product = _locked(form.instance)
-        _check_base(product, form)
+        product = _locked(form.instance, base=form.cleaned_data.get("base_version"))
         return ScheduledChange.objects.create(
             product=product, effective_from=effective, snapshot=state, created_by=user
         )
@@ -332,7 +333,7 @@ def scheduled_changes_apply(*, today: date | None = None) -> int:
                 with transaction.atomic():
                     _apply_state(
                         change.product,
-                        change.snapshot,
+                        {**snapshot(change.product), **change.snapshot},
                         user=change.created_by,
                         action="scheduled",
                         note=_("Scheduled for %(day)s") % {"day": change.effective_from},
@@ -365,17 +366,25 @@ class Change:
     after: str
 
 
-def _display(form_field, value) -> str:
+class _Names(dict):
+    """Display names of related catalog items, one query per model however many versions
+    are shown (catalog tables are small)."""
+
+    def of(self, model, pk) -> str:
+        if model not in self:
+            self[model] = {o.pk: str(o) for o in model.objects.all()}
+        return self[model].get(pk, f"#{pk}")
+
+
+def _display(form_field, value, names: _Names) -> str:
     if value in (None, "", []):
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(form_field, forms.ModelMultipleChoiceField):
-        names = {o.pk: str(o) for o in form_field.queryset.model.objects.filter(pk__in=value)}
-        return ", ".join(names.get(v, f"#{v}") for v in value)
+        return ", ".join(names.of(form_field.queryset.model, v) for v in value)
     if isinstance(form_field, forms.ModelChoiceField):
-        found = form_field.queryset.model.objects.filter(pk=value).first()
-        return str(found) if found else f"#{value}"
+        return names.of(form_field.queryset.model, value)
     choices = dict(getattr(form_field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)
@@ -388,10 +397,11 @@ _EXTRA_LABELS = {"is_active": gettext_lazy("In use"), "is_draft": gettext_lazy("
 
 
 def state_compare(
-    kind: Kind, before: dict | None, after: dict, *, all_fields=False
+    kind: Kind, before: dict | None, after: dict, *, all_fields=False, names=None
 ) -> list[Change]:
     """Field-by-field differences, with labels and values as people read them."""
     before = before or {}
+    names = _Names() if names is None else names
     form = kind.form()
     changes = []
     order = [*kind.form._meta.fields, *_EXTRA_STATE.get(kind.model, [])]
@@ -404,8 +414,8 @@ def state_compare(
             Change(
                 name,
                 label,
-                _display(form_field, before.get(name)) if name in before else "—",
-                _display(form_field, after.get(name)),
+                _display(form_field, before.get(name), names) if name in before else "—",
+                _display(form_field, after.get(name), names),
             )
         )
     return changes
@@ -421,9 +431,10 @@ def history_for(instance) -> list[VersionView]:
     """Every version, newest first, each with what changed from the one before."""
     kind = kind_for(instance)
     versions = list(_versions(instance).select_related("user").order_by("version"))
-    views, previous = [], None
+    views, previous, names = [], None, _Names()
     for version in versions:
-        views.append(VersionView(version, state_compare(kind, previous, version.snapshot)))
+        changes = state_compare(kind, previous, version.snapshot, names=names)
+        views.append(VersionView(version, changes))
         previous = version.snapshot
     return list(reversed(views))
 
@@ -495,15 +506,22 @@ def _row_data(row: dict, products: dict, reasons: dict, offers: dict) -> tuple[d
                 errors.append(_("unknown offer code: %(code)s") % {"code": raw})
             data[name] = offers.get(raw, "")
         else:
-            data[name] = raw
+            data[name] = _unescaped(raw)
     return data, errors
+
+
+def _unescaped(text: str) -> str:
+    """Undo the export's guard against spreadsheet formulas (a leading quote)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
 
 
 def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
     """Check every row of an offer CSV (create by new code, edit by existing code) through
     the offer form, all in one transaction that is kept only with `apply` and when no row
-    has an error: a bad file changes nothing. Imported offers keep their status column
-    (`draft`, `live`, `retired`; new offers default to draft)."""
+    has an error: a bad file changes nothing. The status column (`draft`, `live`, `retired`)
+    sets the status; left empty, a new offer is a draft and an existing one keeps its own."""
     reader = csv.DictReader(io.StringIO(content))
     missing = [c for c in ("code", "kind") if c not in (reader.fieldnames or [])]
     if missing:
@@ -522,13 +540,14 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
         for line, row in enumerate(rows, start=2):
             code = (row.get("code") or "").strip()
             data, errors = _row_data(row, products, reasons, offers)
-            status = (row.get("status") or "draft").strip() or "draft"
-            if status not in ("draft", "live", "retired"):
+            instance = existing.get(code)
+            # No status: a new offer is a draft, an existing one keeps its status.
+            status = (row.get("status") or "").strip() or ("draft" if instance is None else "")
+            if status not in ("", "draft", "live", "retired"):
                 errors.append(_("status must be draft, live or retired"))
             if code in seen:
                 errors.append(_("the code appears twice in the file"))
             seen.add(code)
-            instance = existing.get(code)
             form = cf.OfferCatalogForm(data=data, instance=instance)
             if not form.is_valid():
                 for name, messages in form.errors.items():
@@ -545,7 +564,7 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
                 saved = catalog_save(form=form, user=user, action="imported")
             offers[saved.code] = saved.pk
             wanted = {"is_draft": status == "draft", "is_active": status != "retired"}
-            if any(getattr(saved, k) != v for k, v in wanted.items()):
+            if status and any(getattr(saved, k) != v for k, v in wanted.items()):
                 Offer.objects.filter(pk=saved.pk).update(**wanted)
                 saved.refresh_from_db()
                 _version_write(saved, action="imported", user=user, note=status)

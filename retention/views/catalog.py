@@ -192,7 +192,10 @@ def catalog_act(request, kind, pk, action):
     kind = _kind(kind)
     item = get_object_or_404(kind.model, pk=pk)
     try:
-        if action in ACTIONS:
+        allowed = action in ACTIONS and (
+            kind.model is Offer if action == "publish" else hasattr(item, "is_active")
+        )
+        if allowed:
             service, argument, done = ACTIONS[action]
             service(**{argument: item, "user": request.user})
         elif action == "delete" and kind.model is Offer:
