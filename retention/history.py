@@ -19,6 +19,7 @@ from time import perf_counter
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -188,6 +189,7 @@ SURVEY_COLUMNS = [
     "claim_id",
     "customer_id",
     "win_back_id",
+    "agent_id",
 ]
 
 
@@ -701,12 +703,18 @@ def _surveys(rng) -> int:
             CancellationRequest.objects.filter(state="cancelled"),
         ),
         ("claim", "claim", Claim.objects.filter(state="closed")),
-        ("win_back", "win_back", WinBackCase.objects.filter(outcome="won_back")),
+        (
+            "win_back",
+            "win_back",
+            WinBackCase.objects.filter(outcome="won_back").annotate(
+                agent_id=Value(None, output_field=BigIntegerField())
+            ),
+        ),
     ]
     mean = {"save": 4.2, "cancellation": 3.2, "claim": 3.7, "win_back": 4.4}
     for link, touchpoint, queryset in sources:
-        for pk, customer_id, at in queryset.values_list(
-            "pk", "customer_id", "closed_at"
+        for pk, customer_id, at, agent_id in queryset.values_list(
+            "pk", "customer_id", "closed_at", "agent_id"
         ).iterator():
             if at is None or rng.random() > 0.2:
                 continue
@@ -731,6 +739,7 @@ def _surveys(rng) -> int:
                     pk if link == "claim" else None,
                     customer_id,
                     pk if link == "win_back" else None,
+                    agent_id,
                 )
             )
     copy_rows("retention_survey", SURVEY_COLUMNS, rows)

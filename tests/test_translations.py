@@ -33,7 +33,9 @@ def test_korean_placeholders_match_the_english():
     po = polib.pofile(str(LOCALE / "ko" / "LC_MESSAGES" / "django.po"))
     for entry in po:
         placeholders = sorted(re.findall(r"%\(\w+\)s", entry.msgid))
-        assert sorted(re.findall(r"%\(\w+\)s", entry.msgstr)) == placeholders, entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(re.findall(r"%\(\w+\)s", text)) == placeholders, entry.msgid
 
 
 def test_english_catalog_is_the_source_text():

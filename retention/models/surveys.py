@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,16 @@ class Survey(models.Model):
         null=True,
         blank=True,
         related_name="surveys",
+    )
+    # Who handled what the survey is about (the request's or the claim's agent), copied at
+    # creation so the coaching figures need no join to the working tables.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     token_hash = models.CharField(max_length=64, unique=True)
     idempotency_key = models.CharField(max_length=120, unique=True)

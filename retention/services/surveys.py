@@ -29,6 +29,14 @@ def _touchpoint(task: CallTask) -> str:
     return SurveyTouchpoint.CANCELLATION
 
 
+def _handled_by(task: CallTask) -> int | None:
+    if task.cancellation_request_id:
+        return task.cancellation_request.agent_id
+    if task.claim_id:
+        return task.claim.agent_id
+    return None
+
+
 def survey_invite_for_call(*, task: CallTask) -> Survey:
     """The survey behind a survey call: created once per call, emailed when the customer has
     an address (the agent can also read the questions on the call)."""
@@ -42,6 +50,7 @@ def survey_invite_for_call(*, task: CallTask) -> Survey:
         cancellation_request_id=task.cancellation_request_id,
         claim_id=task.claim_id,
         win_back_id=task.win_back_id,
+        agent_id=_handled_by(task),
         token_hash=survey_token_hash(token),
         idempotency_key=f"survey-call:{task.pk}",
         expires_at=timezone.now() + timedelta(days=settings.SURVEY_LINK_DAYS),

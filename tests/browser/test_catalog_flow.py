@@ -6,15 +6,14 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from retention.models import CatalogVersion, Offer, Reason
-from tests.browser.test_console_flows import (  # noqa: F401  (fixtures)
-    _login,
-    _open_cancellation_by_phone,
-    agent_user,
-    book,
-)
+from tests.browser import test_console_flows as console_flows
 from tests.factories import CancellationRequestFactory, ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+book = console_flows.book
+agent_user = console_flows.agent_user
+_login = console_flows._login
+_open_cancellation_by_phone = console_flows._open_cancellation_by_phone
 
 
 def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
@@ -36,7 +35,9 @@ def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
     page.get_by_label("Code").fill("FIN-FREE-1")
     page.get_by_label("Name (Korean)").fill("한 달 무료")
     page.get_by_label("Name (English)").fill("One month free")
-    page.get_by_label("Agent script (Korean)").fill("부담을 덜어 드리도록 한 달 요금을 받지 않겠습니다.")
+    page.get_by_label("Agent script (Korean)").fill(
+        "부담을 덜어 드리도록 한 달 요금을 받지 않겠습니다."
+    )
     page.get_by_label("Agent script (English)").fill("To ease the burden, next month is on us.")
     page.get_by_label("Type").select_option(label="Free months")
     page.get_by_label("Value", exact=True).fill("1")
@@ -63,9 +64,7 @@ def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
     agent_page = browser.new_page()
     _login(agent_page, live_server, agent_user.username)
     _open_cancellation_by_phone(agent_page, "010-5555-1234")
-    agent_page.get_by_label("Reason", exact=True).select_option(
-        label="The monthly fee is a burden"
-    )
+    agent_page.get_by_label("Reason", exact=True).select_option(label="The monthly fee is a burden")
     agent_page.get_by_role("button", name="Record the reason").click()
     expect(agent_page.get_by_role("heading", level=1)).to_have_text("Financial burden")
     offers = agent_page.locator(".offer")

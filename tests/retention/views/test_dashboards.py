@@ -385,3 +385,30 @@ def test_csv_never_lets_a_value_become_a_formula(client_as_supervisor, reason):
 def test_unknown_csv_is_404(client_as_supervisor):
     response = client_as_supervisor.get(reverse("dashboard_csv", args=["shoe-size"]))
     assert response.status_code == 404
+
+
+def test_coaching_scores_each_agent_by_the_surveys_of_their_calls(outcomes, agent, reason):
+    """The survey of a call counts for the agent who handled it (copied onto the survey)."""
+    from retention.choices import CallTaskKind
+    from retention.models import CancellationRequest
+    from retention.services.surveys import survey_answer, survey_invite_for_call
+    from tests.calls.helpers import plan_call
+
+    request = CancellationRequest.objects.filter(agent=agent).first()
+    other = _open(UserFactory(role="agent"), reason, "fee_burden")
+    scores = {}
+    for handled, csat in ((request, 5), (request, 3), (other, 1)):
+        call = plan_call(
+            handled.customer,
+            kind=CallTaskKind.SURVEY,
+            key=f"coaching-survey:{handled.pk}:{csat}",
+            cancellation_request_id=handled.pk,
+        )
+        survey = survey_invite_for_call(task=call)
+        assert survey.agent_id == handled.agent_id
+        survey_answer(token=survey.token, csat=csat)
+        scores.setdefault(handled.agent_id, []).append(csat)
+    rows = {r["key"]: r for r in analytics.coaching_by_agent(Filters.from_query({}))}
+    assert (rows[agent.pk]["score"], rows[agent.pk]["answered"]) == (4, 2)
+    only_mine = analytics.coaching_by_agent(Filters.from_query({"agent": str(agent.pk)}))
+    assert [(r["key"], r["answered"]) for r in only_mine] == [(agent.pk, 2)]
