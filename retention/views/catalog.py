@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.analytics import csv_rows
-from retention.choices import ReasonCategory
+from retention.choices import ContractStatus, ReasonCategory
 from retention.errors import ServiceError
 from retention.models import CancellationRequest, Offer, Reason, ScheduledChange
 from retention.offer_engine import offer_rank_preview, offer_reach
@@ -161,7 +161,7 @@ def _preview(request, kind, form, instance) -> dict:
 
 def _sample_request(request, categories, reason_ids):
     """The request to rank against: the one asked for, else the latest with a matching
-    reason."""
+    reason on a contract still running."""
     requests = CancellationRequest.objects.select_related("contract__product", "customer", "reason")
     raw = request.POST.get("sample") or request.GET.get("sample")
     if raw:
@@ -172,7 +172,9 @@ def _sample_request(request, categories, reason_ids):
     matching = requests.filter(reason__category__in=categories)
     if reason_ids:
         matching = matching.filter(reason_id__in=reason_ids)
-    return matching.order_by("-pk").first()
+    # A customer still with us is the useful sample (a cancelled contract gets no offers).
+    live = matching.filter(contract__status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED])
+    return live.order_by("-pk").first() or matching.order_by("-pk").first()
 
 
 ACTIONS = {

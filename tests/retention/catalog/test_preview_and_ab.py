@@ -24,6 +24,7 @@ from retention.errors import ServiceError
 from retention.models import (
     CancellationRequest,
     CatalogVersion,
+    Contract,
     Offer,
     OfferPresentation,
     RequestFact,
@@ -210,6 +211,24 @@ def test_preview_on_the_page_shows_reach_and_rank_and_saves_nothing(
     assert "It would be offer 1 of 3." in page
     assert Offer.objects.count() == offers
     assert CatalogVersion.objects.count() == versions
+
+
+def test_preview_ranks_against_the_latest_call_whose_contract_still_runs(
+    client_as_catalog_admin, in_branch, walk
+):
+    """A newer call on a contract that has since been cancelled gets no offers at all, so
+    the preview picks the latest call on a running contract."""
+    gone = walk("financial_burden", contract_=ContractFactory())
+    Contract.objects.filter(pk=gone.contract_id).update(
+        status=ContractStatus.CANCELLED, cancelled_on=timezone.localdate()
+    )
+    data = offer_data(code="GIFT-1000", kind=OfferKind.GIFT, value=1000, fixed_cost=1000)
+    response = client_as_catalog_admin.post(
+        reverse("catalog_new", args=["offers"]), {**data, "preview": "1"}
+    )
+    assert gone.pk > in_branch.pk
+    assert response.context["preview"]["sample"].pk == in_branch.pk
+    assert response.context["preview"]["position"] == 1
 
 
 def test_preview_of_an_offer_the_call_cannot_get_says_why(client_as_catalog_admin, in_branch):
