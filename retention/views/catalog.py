@@ -102,6 +102,9 @@ def catalog_edit(request, kind, pk=None):
 
 
 def _save(request, kind, form):
+    if form.instance.pk and not [f for f in form.changed_data if f != "base_version"]:
+        messages.info(request, _("Nothing changed, so no new version was written."))
+        return redirect("catalog_edit", kind=kind.slug, pk=form.instance.pk)
     try:
         if kind.slug == "products":
             saved = svc.product_save(form=form, user=request.user)

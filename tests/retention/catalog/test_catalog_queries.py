@@ -74,3 +74,23 @@ def test_reason_tree_queries_do_not_grow_with_the_reasons(
     )
     assert "grow-25-24" in page.content.decode()
     assert few == many
+
+
+def test_saving_an_unchanged_form_writes_no_version(client_as_catalog_admin, catalog_admin):
+    from retention.catalog_forms import OfferCatalogForm
+    from retention.models import CatalogVersion
+    from retention.services import catalog as svc
+    from tests.retention.catalog.test_offer_form import instance_data
+
+    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    before = CatalogVersion.objects.count()
+    response = client_as_catalog_admin.post(
+        reverse("catalog_edit", args=["offers", offer.pk]), {**instance_data(offer), "save": "1"}
+    )
+    assert response.status_code == 302
+    assert CatalogVersion.objects.count() == before
+    response = client_as_catalog_admin.post(
+        reverse("catalog_edit", args=["offers", offer.pk]),
+        {**instance_data(offer, value=20500), "save": "1"},
+    )
+    assert CatalogVersion.objects.count() == before + 1

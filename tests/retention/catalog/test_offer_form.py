@@ -90,8 +90,7 @@ def product_data(**overrides) -> dict:
 
 def instance_data(instance, **overrides) -> dict:
     """Form data for editing `instance` as it is stored now (what the edit page shows), with
-    the version the editor started from. An item without history gets no base version (the
-    page sends 0 there, which the service wrongly treats as stale: see test_versions)."""
+    the version the editor started from (none for an item without history)."""
     state = svc.snapshot(type(instance).objects.get(pk=instance.pk))
     data = {name: ("" if value is None else value) for name, value in state.items()}
     data["base_version"] = svc.version_latest(instance) or ""
