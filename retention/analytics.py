@@ -180,10 +180,13 @@ def _id(raw, errors: list[str]) -> int | None:
     if not raw:
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except (TypeError, ValueError):
+        value = 0
+    if not 0 < value < 2**63:  # an id the database could hold
         errors.append(_("Unknown filter value ignored: %(value)s") % {"value": raw})
         return None
+    return value
 
 
 # ---- labels --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ CSV import goes through exactly the same checks as a person typing (`retention.s
 catalog` binds them to stored versions and import rows)."""
 
 from django import forms
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,14 @@ FIXED_VALUE_KINDS = (
     OfferKind.COMPETITOR_MATCH,
     OfferKind.GIFT,
 )
+
+
+def variant_shares_taken(original, *, excluding=None) -> int:
+    """The share of calls the variants of `original` in use (drafts included) already take."""
+    others = Offer.objects.filter(variant_of=original, is_active=True)
+    if excluding:
+        others = others.exclude(pk=excluding)
+    return others.aggregate(s=Sum("traffic_share"))["s"] or 0
 
 
 def _stripped(form, *names):
@@ -99,8 +107,14 @@ class OfferCatalogForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].queryset = Reason.objects.filter(is_active=True)
-        self.fields["target_product"].queryset = Product.objects.filter(is_active=True)
+        # Retired reasons and products off sale are not offered for new choices, but an offer
+        # that already has them keeps them (an edit must not silently drop them).
+        reasons, target = Q(is_active=True), Q(is_active=True)
+        if self.instance.pk:
+            reasons |= Q(pk__in=self.instance.reasons.values("pk"))
+            target |= Q(pk=self.instance.target_product_id)
+        self.fields["reasons"].queryset = Reason.objects.filter(reasons)
+        self.fields["target_product"].queryset = Product.objects.filter(target)
         originals = Offer.objects.filter(variant_of__isnull=True)
         if self.instance.pk:
             originals = originals.exclude(pk=self.instance.pk)
@@ -196,6 +210,15 @@ class OfferCatalogForm(VersionedForm):
         if original is None:
             if share is not None:
                 self.add_error("traffic_share", _("Only an A/B variant has a share of calls."))
+            variants = self.instance.variants.all() if self.instance.pk else []
+            if any(set(v.reason_categories) != categories for v in variants):
+                self.add_error(
+                    "reason_categories",
+                    _(
+                        "This offer has A/B variants: it must answer the same reason categories "
+                        "as they do."
+                    ),
+                )
             return
         if self.instance.pk and self.instance.variants.exists():
             self.add_error(
@@ -212,10 +235,7 @@ class OfferCatalogForm(VersionedForm):
                 "variant_of",
                 _("A variant must answer the same reason categories as the original."),
             )
-        others = Offer.objects.filter(variant_of=original, is_active=True)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        taken = others.aggregate(s=Sum("traffic_share"))["s"] or 0
+        taken = variant_shares_taken(original, excluding=self.instance.pk)
         if taken + share > 99:
             self.add_error(
                 "traffic_share",

@@ -11,6 +11,7 @@ Offers are ranked by net value, then by how often they saved customers with the 
 sub-reason (accepted / answered), best first.
 """
 
+import calendar
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -403,15 +404,27 @@ def offer_evaluate_for_request(
 
 
 def _months_back(today: date, months: int) -> date:
-    return add_months(today, -months)
+    """The latest start date with at least `months` of tenure today, as `months_between`
+    counts it (on the last day of a month, a whole month has passed since any day of the
+    month before)."""
+    back = add_months(today, -months)
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        back = back.replace(day=calendar.monthrange(back.year, back.month)[1])
+    return back
 
 
 def offer_reach(*, offer: Offer, today: date | None = None) -> int:
-    """How many of today's active contracts the offer could be given to: its tenure, product
-    and value-tier conditions and the guards of its type, product by product (one count
-    query). Per-customer limits (uses in the last year, a discount already running on this
-    very call) are left out: they depend on the call."""
-    today = today or timezone.localdate()
+    """How many of today's active contracts the offer could be given to (as if published;
+    none outside its active window): its tenure, product and value-tier conditions and the
+    guards of its type, product by product (one count query). Per-customer limits (uses in
+    the last year, a discount already running on this very call) are left out: they depend
+    on the call."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    if (offer.active_from and offer.active_from > now) or (
+        offer.active_until and offer.active_until <= now
+    ):
+        return 0  # outside its window today
     contracts = Contract.objects.filter(
         status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED],
         start_date__lte=_months_back(today, offer.min_tenure_months),
@@ -422,7 +435,7 @@ def offer_reach(*, offer: Offer, today: date | None = None) -> int:
         )
     if offer.value_tiers:
         contracts = contracts.filter(customer__value_tier__in=offer.value_tiers)
-    products = Product.objects.filter(is_active=True)
+    products = Product.objects.all()  # contracts on a product off sale still get offers
     if offer.product_categories:
         products = products.filter(category__in=offer.product_categories)
     per_product = Q()

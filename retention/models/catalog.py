@@ -291,7 +291,21 @@ class CatalogVersion(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.BigIntegerField()
     version = models.PositiveIntegerField(_("version"))
-    action = models.CharField(_("action"), max_length=20)
+
+    class Action(models.TextChoices):
+        INITIAL = "initial", _("state before the first edit")
+        CREATED = "created", _("created")
+        EDITED = "edited", _("edited")
+        PUBLISHED = "published", _("published")
+        RETIRED = "retired", _("retired")
+        REACTIVATED = "reactivated", _("reactivated")
+        RESTORED = "restored", _("restored")
+        IMPORTED = "imported", _("imported")
+        SCHEDULED = "scheduled", _("scheduled change applied")
+        REORDERED = "reordered", _("reordered")
+        DELETED = "deleted", _("deleted")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     snapshot = models.JSONField(_("state"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -328,6 +342,11 @@ class ScheduledChange(models.Model):
     created_at = models.DateTimeField(_("scheduled"), default=timezone.now)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    problem = models.TextField(
+        _("why it could not be applied"),
+        blank=True,
+        help_text=_("Set when, on its day, the change no longer passed the product's checks."),
+    )
 
     class Meta:
         verbose_name = _("scheduled product change")

@@ -11,6 +11,7 @@ is refused (`Conflict`), never silently merged.
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -37,6 +38,8 @@ from retention.models import (
     ScheduledChange,
     StepScript,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -170,19 +173,33 @@ def catalog_save(*, form: forms.ModelForm, user, action: str = "", note: str = "
     return instance
 
 
-def _apply_state(instance, state: dict, *, user, action: str, note: str = ""):
-    """Bind a stored state to today's form and save it as a new version. The terms come
-    back, not the status: publishing, retiring and reactivating stay explicit actions."""
+def _form_problems(form) -> list[str]:
+    """Each error once, as "Field label: message" (a form-wide one without a label)."""
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for message in dict.fromkeys(errors):
+            problems.append(f"{label}: {message}" if label else str(message))
+    return problems
+
+
+def _apply_state(
+    instance, state: dict, *, user, action: str, note: str = "", partial: bool = False
+):
+    """Bind a stored state to today's form and save it as a new version (`partial`: only
+    the fields in `state` change, the rest stay as they are now, read under the lock). The
+    terms come back, not the status: publishing, retiring and reactivating stay explicit."""
     kind = kind_for(instance)
     with transaction.atomic():
         fresh = _locked(instance)
+        if partial:
+            state = {**snapshot(fresh), **state}
         data = {k: ("" if v is None else v) for k, v in state.items()}
         data["base_version"] = version_latest(fresh)
         form = kind.form(data=data, instance=fresh)
         if not form.is_valid():
             raise ServiceError(
-                _("This version no longer passes today's checks."),
-                details=[f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()],
+                _("This version no longer passes today's checks."), details=_form_problems(form)
             )
         form.save()
         return _version_write(fresh, action=action, user=user, note=note)
@@ -229,6 +246,16 @@ def catalog_retire(*, instance, user) -> None:
 def catalog_reactivate(*, instance, user) -> None:
     if instance.is_active:
         raise ServiceError(_("It is already in use."))
+    if isinstance(instance, Offer) and instance.variant_of_id:
+        taken = cf.variant_shares_taken(instance.variant_of_id, excluding=instance.pk)
+        if taken + (instance.traffic_share or 0) > 99:
+            raise ServiceError(
+                _(
+                    "The other variants of this offer now take %(taken)d%% of the calls: "
+                    "lower this variant's share before bringing it back."
+                )
+                % {"taken": taken}
+            )
     _flag(instance, user=user, action="reactivated", is_active=True)
 
 
@@ -333,17 +360,22 @@ def scheduled_changes_apply(*, today: date | None = None) -> int:
                 with transaction.atomic():
                     _apply_state(
                         change.product,
-                        {**snapshot(change.product), **change.snapshot},
+                        change.snapshot,
+                        partial=True,
                         user=change.created_by,
                         action="scheduled",
                         note=_("Scheduled for %(day)s") % {"day": change.effective_from},
                     )
-            except ServiceError:
-                change.cancelled_at = timezone.now()  # no longer valid: withdrawn, not retried
+            except ServiceError as refused:
+                # No longer valid against the product as it is now: kept, marked as failed
+                # with the reasons, shown on the products page; never retried blindly.
+                change.cancelled_at = timezone.now()
+                change.problem = " ".join([str(refused.message), *refused.details])[:1000]
+                log.warning("scheduled change %s not applied: %s", change.pk, change.problem)
             else:
                 change.applied_at = timezone.now()
                 applied += 1
-            change.save(update_fields=["applied_at", "cancelled_at"])
+            change.save(update_fields=["applied_at", "cancelled_at", "problem"])
 
 
 def scheduled_change_withdraw(*, change: ScheduledChange, user) -> None:
@@ -486,7 +518,7 @@ class ImportRow:
 def _row_data(row: dict, products: dict, reasons: dict, offers: dict) -> tuple[dict, list[str]]:
     data, errors = {}, []
     for name in cf.OfferCatalogForm._meta.fields:
-        raw = (row.get(name) or "").strip()
+        raw = _unescaped((row.get(name) or "").strip())
         if name in _LIST_FIELDS:
             items = [v.strip() for v in raw.split(";") if v.strip()]
             if name == "reasons":
@@ -506,7 +538,7 @@ def _row_data(row: dict, products: dict, reasons: dict, offers: dict) -> tuple[d
                 errors.append(_("unknown offer code: %(code)s") % {"code": raw})
             data[name] = offers.get(raw, "")
         else:
-            data[name] = _unescaped(raw)
+            data[name] = raw
     return data, errors
 
 
@@ -522,13 +554,20 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
     the offer form, all in one transaction that is kept only with `apply` and when no row
     has an error: a bad file changes nothing. The status column (`draft`, `live`, `retired`)
     sets the status; left empty, a new offer is a draft and an existing one keeps its own."""
-    reader = csv.DictReader(io.StringIO(content))
-    missing = [c for c in ("code", "kind") if c not in (reader.fieldnames or [])]
+    # newline=None: files from any system (\r\n, \n, a lone \r) read alike.
+    reader = csv.DictReader(io.StringIO(content, newline=None))
+    try:
+        fields = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as error:
+        raise ServiceError(
+            _("The file is not a CSV file this import can read: %(error)s") % {"error": error}
+        ) from None
+    missing = [c for c in ("code", "kind") if c not in fields]
     if missing:
         raise ServiceError(
             _("The file has no %(columns)s column(s).") % {"columns": ", ".join(missing)}
         )
-    rows = list(reader)
     if not rows:
         raise ServiceError(_("The file has no rows."))
     products = dict(Product.objects.values_list("code", "pk"))
@@ -538,7 +577,7 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
     results, seen = [], set()
     with transaction.atomic():
         for line, row in enumerate(rows, start=2):
-            code = (row.get("code") or "").strip()
+            code = _unescaped((row.get("code") or "").strip())
             data, errors = _row_data(row, products, reasons, offers)
             instance = existing.get(code)
             # No status: a new offer is a draft, an existing one keeps its status.
@@ -550,9 +589,7 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
             seen.add(code)
             form = cf.OfferCatalogForm(data=data, instance=instance)
             if not form.is_valid():
-                for name, messages in form.errors.items():
-                    label = form.fields[name].label if name in form.fields else ""
-                    errors.extend(f"{label or name}: {m}" for m in messages)
+                errors.extend(_form_problems(form))
             action = "created" if instance is None else "edited"
             result = ImportRow(line, code, action, errors)
             results.append(result)

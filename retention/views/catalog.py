@@ -2,6 +2,8 @@
 battlecards, each with its history. Catalog admins (and superusers) edit; supervisors read;
 everyone else gets 403 at the door."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
@@ -55,9 +57,11 @@ def catalog_list(request, kind="offers"):
             by_category[reason.category].append(reason)
         context["tree"] = [(ReasonCategory(c).label, rs) for c, rs in by_category.items()]
     if kind.slug == "products":
-        context["pending"] = ScheduledChange.objects.filter(
-            applied_at__isnull=True, cancelled_at__isnull=True
-        ).select_related("product", "created_by")
+        changes = ScheduledChange.objects.select_related("product", "created_by")
+        context["pending"] = changes.filter(applied_at__isnull=True, cancelled_at__isnull=True)
+        context["failed"] = changes.exclude(problem="").filter(
+            cancelled_at__gte=timezone.now() - timedelta(days=30)
+        )
     if kind.slug == "scripts":
         edited = {s.key: s for s in items}
         context["scripts"] = [
