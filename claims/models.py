@@ -203,6 +203,13 @@ class Claim(ConcurrentTransitionMixin, models.Model):
                 fields=["escalated_at"], name="claim_escalated_idx", condition=Q(state="escalated")
             ),
             models.Index(fields=["closed_at"], name="claim_closed_idx"),
+            # The open claims, a few among hundreds of thousands: the supervisors' queue
+            # (asked for a manager, overdue) and the floor read them every few seconds.
+            models.Index(
+                fields=["manager_requested_at"],
+                name="claim_open_idx",
+                condition=~Q(state="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from claims import services as svc
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
 from retention.errors import RequestAlreadyOpen, ServiceError
 from retention.permissions import supervisor_required
+from retention.views.approvals import handed_over_message, handover_target
 from retention.views.steps import Action, step, step_run
 
 ACTIONS: dict[str, Action] = {
@@ -174,14 +175,11 @@ def claim_instruct(request, pk):
 @supervisor_required
 def claim_hand_over(request, pk):
     try:
-        svc.claim_hand_over(claim_id=pk, user=request.user, new_agent_id=_handover_target(request))
+        claim = svc.claim_hand_over(
+            claim_id=pk, user=request.user, new_agent_id=handover_target(request)
+        )
     except ServiceError as refused:
         messages.error(request, refused.message)
+    else:
+        handed_over_message(request, claim, _("Claim #%(pk)d"))
     return redirect("approvals")
-
-
-def _handover_target(request):
-    """None takes the call over; "give" needs an agent chosen (else a clear refusal)."""
-    if request.POST.get("take"):
-        return None
-    return request.POST.get("agent") or "none"

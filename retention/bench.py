@@ -218,6 +218,18 @@ def bench_dashboards(
             figures.append((f"dashboard {tab} ({period}): median", median, "ms"))
             figures.append((f"dashboard {tab} ({period}): queries", len(queries), ""))
         figures.append((f"dashboards ({period}): slowest tab", worst, "ms"))
+    # The pages supervisors keep open (they poll every 2 and 5 s) over the same big book.
+    for label, url in (("supervisor queue", "/desk/approvals/"), ("floor", "/desk/floor/")):
+        client.get(url, HTTP_HOST="localhost")
+        timings = []
+        for _ in range(samples * 4):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url, HTTP_HOST="localhost")
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        figures.append((f"{label} page: median", statistics.median(timings), "ms"))
+        figures.append((f"{label} page: queries", len(queries), ""))
     return figures
 
 

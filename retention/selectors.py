@@ -21,7 +21,7 @@ from retention.models import (
     OfferPresentation,
     Reason,
 )
-from retention.models.cancellation import BRANCHES, OPEN_STATES
+from retention.models.cancellation import BRANCHES, LIVE_STATES, OPEN_STATES
 from retention.phones import phone_normalize
 
 SEARCH_LIMIT = 20
@@ -425,8 +425,8 @@ def desk_agents():
 
 
 def floor_overview(*, user, now=None) -> dict:
-    """Who is on which call, the calls waiting per queue, and today's outcomes: five
-    aggregate queries whatever the size of the floor or the book."""
+    """Who is on which call and for how long, the calls waiting per queue, and today's
+    outcomes: a fixed number of queries whatever the size of the floor or the book."""
     from django.db.models import Min
 
     from claims.models import OPEN_STATES as CLAIM_OPEN_STATES
@@ -436,22 +436,34 @@ def floor_overview(*, user, now=None) -> dict:
     if not user.has_perm("retention.approve_offers"):
         raise PermissionDenied
     now = now or timezone.now()
-    people: dict[str, dict] = {}
-    for row in (
-        CancellationRequest.objects.filter(state__in=OPEN_STATES)
-        .values("agent__username")
-        .annotate(n=Count("pk"), oldest=Min("opened_at"))
-    ):
-        people.setdefault(row["agent__username"], {})["requests"] = row
+    # A live call: the customer is on the line (a promised callback is not a call).
+    calls = list(
+        CancellationRequest.objects.filter(state__in=LIVE_STATES)
+        .select_related("agent", "customer")
+        .order_by("opened_at", "pk")[:200]
+    )
+    people: dict[int, dict] = {}
+    for call in calls:
+        name = call.agent.get_full_name() or call.agent.username
+        person = people.setdefault(call.agent_id, {"pk": call.agent_id, "name": name, "calls": []})
+        call.elapsed = int((now - call.opened_at).total_seconds())
+        person["calls"].append(call)
     for row in (
         Claim.objects.filter(state__in=CLAIM_OPEN_STATES)
-        .values("agent__username")
-        .annotate(n=Count("pk"), oldest=Min("received_at"))
+        .values("agent_id", "agent__username", "agent__first_name", "agent__last_name")
+        .annotate(
+            n=Count("pk"),
+            oldest=Min("received_at"),
+            overdue=Count("pk", filter=Q(promised_deadline__lt=now) | Q(flagged_at__isnull=False)),
+        )
     ):
-        people.setdefault(row["agent__username"], {})["claims"] = row
-    for data in people.values():
-        oldest = min((data[k]["oldest"] for k in ("requests", "claims") if k in data), default=now)
-        data["minutes"] = int((now - oldest).total_seconds() // 60)
+        full = f"{row['agent__first_name']} {row['agent__last_name']}".strip()
+        name = full or row["agent__username"]
+        person = people.setdefault(row["agent_id"], {"pk": row["agent_id"], "name": name})
+        person.setdefault("calls", [])
+        person["claims"] = row
+    for person in people.values():
+        person["longest"] = max((call.elapsed for call in person["calls"]), default=None)
     late = now - timedelta(hours=1)
     queues = {
         row["queue"]: row
@@ -476,7 +488,10 @@ def floor_overview(*, user, now=None) -> dict:
     )
     saves, cancellations = today.get(RequestState.RETAINED, 0), today.get(RequestState.CANCELLED, 0)
     return {
-        "people": sorted(people.items(), key=lambda item: -item[1]["minutes"]),
+        "people": sorted(
+            people.values(),
+            key=lambda p: (-(p["longest"] or -1), -p.get("claims", {}).get("n", 0), p["pk"]),
+        ),
         "queues": [(queue, queues.get(queue.value, {})) for queue in CallQueue],
         "saves": saves,
         "cancellations": cancellations,

@@ -38,6 +38,8 @@ OPEN_STATES = [
     S.CANCELLING,
     S.CALLBACK_SCHEDULED,
 ]
+# The customer is on the line (a promised callback waits for a later call).
+LIVE_STATES = [state for state in OPEN_STATES if state != S.CALLBACK_SCHEDULED]
 FINAL_STATES = [S.RETAINED, S.CANCELLED, S.WITHDRAWN]
 # The way out: the customer may insist on cancelling from every one of these, always.
 INSIST_SOURCES = [S.OPENED, *BRANCHES, S.OFFER_PRESENTED, S.AWAITING_APPROVAL]

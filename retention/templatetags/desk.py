@@ -52,6 +52,15 @@ def seconds_since(value, now) -> int:
 
 
 @register.filter
+def waited(seconds) -> str:
+    """Seconds waited as a clock: "0:42", "3:05", "1:02:09" (desk.js ticks it on)."""
+    seconds = max(int(seconds or 0), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
 def offer_value(offer) -> str:
     """What the offer gives the customer, in words: "10% for 6 months", "1 month free"."""
     from django.utils.translation import gettext as _

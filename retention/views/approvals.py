@@ -1,40 +1,94 @@
-"""The supervisors' queue: offers above an agent's authority (customers on hold),
-escalated claims waiting for an instruction, overdue claims, compensations to approve."""
+"""The supervisors' queue: everything waiting for a supervisor in one list, oldest and most
+valuable first: customers asking for a manager, offers above an agent's authority (customers
+on hold), escalated claims waiting for an instruction, compensations to approve, and claims
+past their promised deadline or idle too long."""
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.selectors import supervisor_queue_claims
 from retention.errors import Conflict, ServiceError
 from retention.forms import NoteForm
 from retention.permissions import supervisor_required
-from retention.selectors import approvals_pending, desk_agents, manager_requests
+from retention.selectors import approvals_pending, desk_agents, manager_requests, queue_order
 from retention.services.cancellations import cancellation_hand_over, offer_approve, offer_deny
+
+KIND_LABELS = {
+    "manager_request": gettext_lazy("Asks for a manager"),
+    "approval": gettext_lazy("Offer approval"),
+    "manager_claim": gettext_lazy("Asks for a manager"),
+    "escalated": gettext_lazy("Escalated claim"),
+    "compensation": gettext_lazy("Compensation"),
+    "overdue": gettext_lazy("Claim to watch"),
+}
+
+
+@dataclass
+class QueueItem:
+    """One thing a supervisor has to act on; `since` is when it started waiting."""
+
+    kind: str
+    subject: object
+    since: datetime | None
+    customer: object
+
+    @property
+    def pk(self) -> int:
+        return self.subject.pk
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def key(self) -> tuple:
+        flag = getattr(self.subject, "flag_reason", "") if self.kind == "overdue" else ""
+        return (self.kind, self.subject.pk, flag)
+
+
+def queue_items(user, now) -> list[QueueItem]:
+    """Every waiting item, in one order across kinds (a fixed number of queries)."""
+    claims = supervisor_queue_claims(user=user)
+    items = [
+        *(QueueItem("manager_request", r, r.manager_requested_at, r.customer)
+          for r in manager_requests(user=user)),
+        *(QueueItem("approval", r, r.current_presentation.approval_requested_at, r.customer)
+          for r in approvals_pending(user=user)),
+        *(QueueItem("manager_claim", c, c.manager_requested_at, c.customer)
+          for c in claims["manager_claims"]),
+        *(QueueItem("escalated", c, c.escalated_at, c.customer) for c in claims["escalated"]),
+        *(QueueItem("compensation", c, c.proposed_at, c.claim.customer)
+          for c in claims["compensations"]),
+        *(QueueItem("overdue", c, c.flagged_at or c.promised_deadline, c.customer)
+          for c in claims["overdue_claims"]),
+    ]  # fmt: skip
+    return queue_order(items, lambda item: item.since, now, customer=lambda item: item.customer)
 
 
 def _queue(user) -> dict:
-    context = {
-        "pending": approvals_pending(user=user),
-        "manager_requests": manager_requests(user=user),
+    now = timezone.now()
+    items = queue_items(user, now)
+    counts = {}
+    for item in items:
+        counts[item.label] = counts.get(item.label, 0) + 1
+    return {
+        "items": items,
+        "counts": sorted(counts.items(), key=lambda pair: -pair[1]),
         "agents": desk_agents(),
-        **supervisor_queue_claims(user=user),
+        # What is waiting, not for how long: polls answer 204 while it stays the same, and
+        # the waiting times tick on in the browser (desk.js, [data-waited]).
+        "version": hashlib.sha1(repr([i.key for i in items]).encode()).hexdigest()[:16],
+        "now": now,
     }
-    keys = [
-        [r.pk for r in context["pending"]],
-        [r.pk for r in context["manager_requests"]],
-        [c.pk for c in context["manager_claims"]],
-        [c.pk for c in context["escalated"]],
-        [(c.pk, c.flag_reason) for c in context["overdue_claims"]],
-        [c.pk for c in context["compensations"]],
-    ]
-    context["version"] = hashlib.sha1(repr(keys).encode()).hexdigest()[:16]
-    context["now"] = timezone.now()
-    return context
 
 
 @require_GET
@@ -73,16 +127,28 @@ def approval_decide(request, pk, decision):
 def request_hand_over(request, pk):
     """Take the call over, or give it to the agent chosen."""
     try:
-        cancellation_hand_over(
-            request_id=pk, user=request.user, new_agent_id=_handover_target(request)
+        handed = cancellation_hand_over(
+            request_id=pk, user=request.user, new_agent_id=handover_target(request)
         )
     except ServiceError as refused:
         messages.error(request, refused.message)
+    else:
+        handed_over_message(request, handed, _("Cancellation request #%(pk)d"))
     return redirect("approvals")
 
 
-def _handover_target(request):
+def handover_target(request):
     """None takes the call over; "give" needs an agent chosen (else a clear refusal)."""
     if request.POST.get("take"):
         return None
     return request.POST.get("agent") or "none"
+
+
+def handed_over_message(request, subject, what: str) -> None:
+    """Say who handles it now (both kinds of hand-over)."""
+    what = what % {"pk": subject.pk}
+    if subject.agent_id == request.user.pk:
+        messages.success(request, _("%(what)s is yours now.") % {"what": what})
+    else:
+        who = subject.agent.get_full_name() or subject.agent.username
+        messages.success(request, _("%(what)s now goes to %(who)s.") % {"what": what, "who": who})

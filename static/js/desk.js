@@ -52,6 +52,35 @@
       source.dataset.notesBase = source.value;
     }
   });
+  // Waiting times tick on between polls: the server says how long at the time it drew the
+  // row (data-waited), the browser adds the seconds since it received it. The same format
+  // as the `waited` template filter: m:ss, or h:mm:ss from an hour.
+  function clock(seconds) {
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var secs = seconds % 60;
+    var mm = hours ? String(minutes).padStart(2, "0") : String(minutes);
+    return (hours ? hours + ":" : "") + mm + ":" + String(secs).padStart(2, "0");
+  }
+  function stamp(root) {
+    var now = String(Date.now());
+    root.querySelectorAll("[data-waited]").forEach(function (el) {
+      el.dataset.drawnAt = el.dataset.drawnAt || now;
+    });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    stamp(event.detail.elt);
+  });
+  window.setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll("[data-waited]").forEach(function (el) {
+      if (!el.dataset.drawnAt) {
+        el.dataset.drawnAt = String(now);
+      }
+      var since = Math.floor((now - Number(el.dataset.drawnAt)) / 1000);
+      el.textContent = clock(Number(el.dataset.waited) + since);
+    });
+  }, 1000);
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-notes-key]").forEach(function (area) {
       var draft = null;

@@ -1,5 +1,6 @@
 """A claim walked from received to closed in real Chromium, with an escalation to a
-supervisor and back in between."""
+supervisor and back in between: the escalation reaches the supervisor's open queue by
+polling alone, and the instruction reaches the agent's console the same way."""
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +21,14 @@ def _login(page, live_server, username):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def _seconds(clock: str) -> int:
+    """ "2:05" or "1:02:05" → seconds."""
+    seconds = 0
+    for part in clock.strip().split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
 
 
 def _heading(page):
@@ -52,19 +61,30 @@ def test_claim_from_received_to_closed_with_an_escalation(browser, live_server, 
         agent.get_by_label("What caused it").fill("Lid forced during the visit")
         agent.get_by_role("button", name="Record the cause").click()
         expect(_heading(agent)).to_have_text("Cause identified")
+        # The supervisor already has the queue open: the escalation must arrive by polling.
+        _login(supervisor, live_server, "claim-supervisor")
+        supervisor.goto(f"{live_server.url}/desk/approvals/")
+        expect(supervisor.locator("tr[data-claim]")).to_have_count(0)
+        supervisor.evaluate("window.__queueMarker = 1")
+
         agent.get_by_label("Why it cannot be solved on the spot").fill(
             "A replacement seat needs a manager's approval"
         )
         agent.get_by_role("button", name="Escalate to a supervisor").click()
         expect(_heading(agent)).to_have_text("Escalated to a supervisor")
 
-        _login(supervisor, live_server, "claim-supervisor")
-        supervisor.goto(f"{live_server.url}/desk/approvals/")
         row = supervisor.locator("tr[data-claim]")
-        expect(row).to_contain_text("A replacement seat needs a manager's approval")
+        expect(row).to_contain_text("A replacement seat needs a manager's approval", timeout=6000)
+        expect(row).to_contain_text("Escalated claim")
+        assert supervisor.evaluate("window.__queueMarker") == 1, "the queue was reloaded"
+        # The time waited counts on in the page between polls.
+        waited = row.locator("[data-waited]")
+        first = _seconds(waited.inner_text())
+        supervisor.wait_for_timeout(3_500)
+        assert _seconds(waited.inner_text()) >= first + 2
         row.get_by_placeholder("Instruction for the agent").fill("Replace the seat free today")
         row.get_by_role("button", name="Send").click()
-        expect(supervisor.locator("#queue")).to_contain_text("No escalated claims.")
+        expect(supervisor.locator("tr[data-claim]")).to_have_count(0)
         supervisor.screenshot(path=str(artifacts_dir / "claim-queue.png"), full_page=True)
 
         # The agent's console moves on by itself (polling), no reload needed.

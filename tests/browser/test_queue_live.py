@@ -57,7 +57,7 @@ def test_the_queue_shows_new_escalations_without_a_reload(
         expect(queue.get_by_role("heading", level=1)).to_have_text("Supervisor queue")
         expect(queue.locator("tr[data-manager-request]")).to_have_count(0)
         expect(queue.locator("tr[data-request]")).to_have_count(0)
-        expect(queue.locator("#queue")).to_contain_text("Nobody is asking.")
+        expect(queue.locator("#queue")).to_contain_text("Nothing is waiting for you.")
 
         # From here on the supervisor only watches: any reload or navigation would show.
         url = queue.url
@@ -114,7 +114,7 @@ def test_the_queue_shows_new_escalations_without_a_reload(
         manager_row = queue.locator(f"tr[data-manager-request='{asking.pk}']")
         expect(manager_row).to_contain_text(f"Cancellation request #{asking.pk}", timeout=POLLED)
         expect(manager_row).to_contain_text("한지민")
-        expect(queue.locator("#queue")).not_to_contain_text("Nobody is asking.")
+        expect(queue.locator("#queue")).not_to_contain_text("Nothing is waiting for you.")
         expect(approval_row).to_contain_text("박서준")  # the earlier entry is still there
         expect(note).to_have_value("Keep this one")
         _still_the_same_document(queue, url, navigations)

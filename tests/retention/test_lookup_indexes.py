@@ -11,14 +11,20 @@ from retention.models import Contract, Customer
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
+TABLES = [
+    "retention_customer",
+    "retention_contract",
+    "retention_cancellationrequest",
+    "claims_claim",
+]
 
 
 def _plan(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         # Fresh statistics: an earlier test's bulk load may have analysed these tables.
-        cursor.execute("ANALYZE retention_customer")
-        cursor.execute("ANALYZE retention_contract")
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {table}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -46,3 +52,51 @@ def test_lookup_uses_its_index(queryset, index):
     plan = _plan(queryset())
     assert "Seq Scan" not in plan, plan
     assert index in plan, plan
+
+
+def _queue_and_floor_reads():
+    """What the supervisors' queue and the floor read every few seconds (the open items)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from claims.models import OPEN_STATES as CLAIM_OPEN
+    from claims.models import Claim
+    from retention.models import CancellationRequest
+    from retention.models.cancellation import LIVE_STATES, OPEN_STATES
+
+    now = timezone.now()
+    open_requests = ["one_open_request_per_contract"]
+    return [
+        (
+            CancellationRequest.objects.filter(
+                manager_requested_at__isnull=False, state__in=OPEN_STATES
+            ),
+            open_requests,
+        ),
+        (CancellationRequest.objects.filter(state__in=LIVE_STATES), open_requests),
+        (
+            CancellationRequest.objects.filter(state="awaiting_approval"),
+            ["request_awaiting_idx", *open_requests],
+        ),
+        (
+            Claim.objects.exclude(state="closed").filter(manager_requested_at__isnull=False),
+            ["claim_open_idx"],
+        ),
+        (
+            Claim.objects.exclude(state__in=["closed", "escalated"]).filter(
+                Q(flagged_at__isnull=False) | Q(promised_deadline__lt=now)
+            ),
+            ["claim_open_idx", "claim_open_deadline_idx", "claim_flagged_idx"],
+        ),
+        (Claim.objects.filter(state__in=CLAIM_OPEN), ["claim_open_idx"]),
+    ]
+
+
+@pytest.mark.parametrize("position", range(6))
+def test_the_queue_and_floor_read_only_the_open_items(position):
+    """A book of a million closed requests must not be scanned every two seconds: each read
+    goes through an index over the open items only (a partial index)."""
+    queryset, indexes = _queue_and_floor_reads()[position]
+    plan = _plan(queryset)
+    assert "Seq Scan" not in plan, plan
+    assert any(f"using {index} " in plan for index in indexes), plan

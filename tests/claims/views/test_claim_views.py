@@ -141,7 +141,9 @@ def test_an_overdue_claim_is_visibly_overdue_in_lists_and_queue(
     assert "Overdue" in client.get(reverse("claim_list")).content.decode()
     assert "Overdue" in client.get(reverse("claim_console", args=[claim.pk])).content.decode()
     login(supervisor)
-    assert "Overdue" in client.get(reverse("approvals")).content.decode()
+    queue = client.get(reverse("approvals")).content.decode()
+    assert f'data-overdue-claim="{claim.pk}"' in queue
+    assert "Past the promised deadline" in queue
 
 
 def test_claim_leads_to_a_linked_cancellation(client_as_agent, claim):

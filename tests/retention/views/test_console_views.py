@@ -275,7 +275,7 @@ def test_approval_queue_lists_waiting_offers_and_approves(
     )
     assert response.status_code == 200
     assert _state(request) == S.OFFER_PRESENTED
-    assert "Nothing is waiting." in response.content.decode()
+    assert "Nothing is waiting for you." in response.content.decode()
 
 
 def test_denying_without_a_note_is_refused(client_as_supervisor, agent, walk, costly_offer):

@@ -1,0 +1,262 @@
+"""The supervisor queue as one list: every kind of waiting item, oldest and most valuable
+first, each row with its decision and a take-over / give-to; the floor view of live calls."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims import services as claim_svc
+from claims.choices import ClaimState, CompensationForm
+from claims.models import Claim, Compensation
+from retention.models import AuditEntry, CancellationRequest, OfferPresentation
+from retention.services import cancellations as svc
+from tests.claims.helpers import walk_to
+from tests.factories import ContractFactory, CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2031, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+ROW = re.compile(r'<tr data-kind="(\w+)" data-[\w-]+="(\d+)"')
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _contract(product, tier="standard"):
+    return ContractFactory(
+        product=product,
+        customer=CustomerFactory(value_tier=tier),
+        start_date=(NOW - timedelta(days=600)).date(),
+        term_months=60,
+        monthly_fee=30000,
+    )
+
+
+def _ago(seconds):
+    return NOW - timedelta(seconds=seconds)
+
+
+def _rows(client) -> list[tuple[str, int]]:
+    body = client.get(reverse("approvals")).content.decode()
+    return [(kind, int(pk)) for kind, pk in ROW.findall(body)]
+
+
+@pytest.fixture
+def one_of_each(clock, walk, agent, product, costly_offer):
+    """One item of every kind, each waiting a known time, for customers of known value."""
+
+    def build(tag=""):
+        approval = walk("competitor", contract_=_contract(product))
+        svc.offer_present(request_id=approval.pk, user=agent, offer_id=costly_offer.pk)
+        OfferPresentation.objects.filter(request=approval).update(approval_requested_at=_ago(100))
+
+        asking = walk("dissatisfied", contract_=_contract(product))
+        svc.cancellation_request_manager(request_id=asking.pk, user=agent)
+        CancellationRequest.objects.filter(pk=asking.pk).update(manager_requested_at=_ago(30))
+
+        vip = _contract(product, "vip")
+        escalated = claim_svc.claim_open(
+            customer_id=vip.customer_id, contract_id=vip.pk, user=agent, subject=f"Leak{tag}"
+        )
+        walk_to(escalated, ClaimState.ESCALATED, user=agent)
+        Claim.objects.filter(pk=escalated.pk).update(escalated_at=_ago(50))
+
+        gold = _contract(product, "gold")
+        generous = claim_svc.claim_open(
+            customer_id=gold.customer_id, contract_id=gold.pk, user=agent, subject="Noise"
+        )
+        walk_to(generous, ClaimState.COUNTERMEASURE_PLANNED, user=agent)
+        compensation = claim_svc.compensation_propose(
+            claim_id=generous.pk, user=agent, form=CompensationForm.VOUCHER, amount=90_000
+        )
+        Compensation.objects.filter(pk=compensation.pk).update(proposed_at=_ago(10))
+
+        late_contract = _contract(product)
+        late = claim_svc.claim_open(
+            customer_id=late_contract.customer_id,
+            contract_id=late_contract.pk,
+            user=agent,
+            subject="Late",
+        )
+        walk_to(late, ClaimState.LISTENED, user=agent)
+        Claim.objects.filter(pk=late.pk).update(promised_deadline=_ago(5))
+        return {
+            "approval": approval,
+            "manager_request": asking,
+            "escalated": escalated,
+            "compensation": compensation,
+            "overdue": late,
+        }
+
+    return build
+
+
+def test_every_kind_waits_in_one_list_oldest_and_most_valuable_first(
+    client, login, supervisor, one_of_each
+):
+    items = one_of_each()
+    login(supervisor)
+    # waited + head start: VIP claim 50 + 120, approval 100, gold compensation 10 + 60,
+    # manager request 30, overdue claim 5.
+    assert _rows(client) == [
+        ("escalated", items["escalated"].pk),
+        ("approval", items["approval"].pk),
+        ("compensation", items["compensation"].pk),
+        ("manager_request", items["manager_request"].pk),
+        ("overdue", items["overdue"].pk),
+    ]
+
+
+def test_each_row_shows_the_seconds_waited_and_they_count_on(
+    client, login, supervisor, one_of_each, clock
+):
+    items = one_of_each()
+    login(supervisor)
+    body = client.get(reverse("approvals")).content.decode()
+    row = body[body.index(f'data-request="{items["approval"].pk}"') :]
+    assert re.search(r'data-waited="100">1:40<', row[: row.index("</tr>")])
+    clock.shift(timedelta(seconds=65))
+    body = client.get(reverse("approvals")).content.decode()
+    row = body[body.index(f'data-request="{items["approval"].pk}"') :]
+    assert re.search(r'data-waited="165">2:45<', row[: row.index("</tr>")])
+
+
+def test_a_poll_hears_nothing_new_while_only_time_passes(
+    client, login, supervisor, one_of_each, clock, walk, agent, product
+):
+    one_of_each()
+    login(supervisor)
+    first = client.get(reverse("approvals"), HTTP_HX_REQUEST="true")
+    version = re.search(r"\?seen=(\w+)", first.content.decode()).group(1)
+    clock.shift(timedelta(seconds=30))
+    again = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 204
+    asking = walk("financial_burden", contract_=_contract(product))
+    svc.cancellation_request_manager(request_id=asking.pk, user=agent)
+    changed = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
+    assert changed.status_code == 200
+    assert f'data-manager-request="{asking.pk}"' in changed.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["approval", "escalated", "compensation", "overdue"])
+def test_every_row_can_be_taken_over_or_given_to_another_agent(
+    client, login, supervisor, one_of_each, kind
+):
+    items = one_of_each()
+    login(supervisor)
+    body = client.get(reverse("approvals")).content.decode()
+    subject = items[kind]
+    claim_id = subject.claim_id if kind == "compensation" else subject.pk
+    is_claim = kind != "approval"
+    url = reverse("claim_hand_over" if is_claim else "hand_over", args=[claim_id])
+    row = body[body.index(f'<tr data-kind="{kind}"') :]
+    assert f'action="{url}"' in row[: row.index("</tr>")]
+
+    other = UserFactory(username="agent-lee", role="agent", first_name="Lee", last_name="Jun")
+    response = client.post(url, {"give": "1", "agent": other.pk}, follow=True)
+    model = Claim if is_claim else CancellationRequest
+    assert model.objects.get(pk=claim_id).agent == other
+    assert "now goes to Lee Jun." in response.content.decode()
+    entry = AuditEntry.objects.get(subject_id=claim_id, action="reassign")
+    handler = subject.claim.agent_id if kind == "compensation" else subject.agent_id
+    assert (entry.user, entry.data) == (supervisor, {"from": handler, "to": other.pk})
+
+
+def test_taking_over_a_claim_is_audited_and_said(client, login, supervisor, one_of_each):
+    late = one_of_each()["overdue"]
+    login(supervisor)
+    response = client.post(reverse("claim_hand_over", args=[late.pk]), {"take": "1"}, follow=True)
+    assert Claim.objects.get(pk=late.pk).agent == supervisor
+    assert f"Claim #{late.pk} is yours now." in response.content.decode()
+    assert AuditEntry.objects.get(subject_id=late.pk, action="take_over").user == supervisor
+
+
+def test_asking_for_a_manager_is_audited_on_both_machines(agent, walk, contract):
+    request = walk("dissatisfied")
+    svc.cancellation_request_manager(request_id=request.pk, user=agent)
+    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Rude")
+    claim_svc.claim_request_manager(claim_id=claim.pk, user=agent)
+    actions = AuditEntry.objects.filter(action="request_manager", user=agent)
+    assert sorted(e.subject_id for e in actions) == sorted([request.pk, claim.pk])
+    assert {(e.source, e.target) for e in actions} == {
+        ("dissatisfied", "dissatisfied"),
+        ("received", "received"),
+    }
+
+
+def test_an_empty_queue_says_so(client, login, supervisor):
+    login(supervisor)
+    body = client.get(reverse("approvals")).content.decode()
+    assert "Nothing is waiting for you." in body
+    assert ROW.findall(body) == []
+
+
+def test_the_queue_query_count_does_not_grow_with_the_queue(client, login, supervisor, one_of_each):
+    one_of_each()
+    login(supervisor)
+    with CaptureQueriesContext(connection) as small:
+        assert len(_rows(client)) == 5
+    for n in range(4):
+        one_of_each(tag=str(n))
+    with CaptureQueriesContext(connection) as large:
+        assert len(_rows(client)) == 25
+    assert len(large) == len(small) <= 14
+
+
+# ---- the floor --------------------------------------------------------------------------
+
+
+def test_the_floor_lists_each_live_call_with_its_time_and_leaves_callbacks_out(
+    client, login, clock, walk, agent, supervisor, product, future
+):
+    live = walk("financial_burden", contract_=_contract(product))
+    CancellationRequest.objects.filter(pk=live.pk).update(opened_at=_ago(125))
+    promised = walk("dissatisfied", contract_=_contract(product))
+    svc.cancellation_schedule_callback(request_id=promised.pk, user=agent, callback_at=future)
+    other = UserFactory(username="agent-lee", role="agent", first_name="Lee")
+    claim_contract = _contract(product)
+    claim = claim_svc.claim_open(
+        customer_id=claim_contract.customer_id, contract_id=claim_contract.pk, user=other,
+        subject="Leak",
+    )  # fmt: skip
+    Claim.objects.filter(pk=claim.pk).update(promised_deadline=_ago(60))
+    login(supervisor)
+    body = client.get(reverse("floor")).content.decode()
+    kim = body[body.index(f'data-agent="{agent.pk}"') :]
+    kim = kim[: kim.index("</tr>")]
+    assert f'data-call="{live.pk}"' in kim
+    assert 'data-waited="125">2:05<' in kim
+    assert f'data-call="{promised.pk}"' not in body
+    lee = body[body.index(f'data-agent="{other.pk}"') :]
+    lee = lee[: lee.index("</tr>")]
+    assert "Lee" in lee and "1 overdue" in lee
+    assert "data-call=" not in lee
+
+
+def test_the_floor_query_count_does_not_grow_with_the_floor(
+    client, login, clock, walk, agent, supervisor, product
+):
+    walk("financial_burden", contract_=_contract(product))
+    login(supervisor)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("floor")).content.decode().count("data-call=") == 1
+    for n in range(5):
+        person = UserFactory(username=f"agent-{n}", role="agent")
+        walk("dissatisfied", contract_=_contract(product), user=person)
+        extra = _contract(product)
+        claim_svc.claim_open(
+            customer_id=extra.customer_id, contract_id=extra.pk, user=person, subject="x"
+        )
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(reverse("floor")).content.decode()
+    assert body.count("data-call=") == 6
+    assert len(large) == len(small) <= 15
