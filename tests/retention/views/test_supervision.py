@@ -1,5 +1,7 @@
 """A customer asks for a manager; a supervisor takes over or reassigns; the floor view."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,13 +85,15 @@ def test_the_floor_shows_who_is_on_calls_and_today_so_far(
     walk_again = walk  # a second, still open call for the same agent on another contract
     from tests.factories import ContractFactory
 
-    walk_again("dissatisfied", contract_=ContractFactory())
+    still_open = walk_again("dissatisfied", contract_=ContractFactory())
     login(supervisor)
     with django_assert_max_num_queries(15):
         body = client.get(reverse("floor")).content.decode()
-    assert "agent-kim" in body
-    assert "Saves today" in body
-    assert "100%" in body
+    kim = body[body.index(f'data-agent="{agent.pk}"') :]
+    assert f'data-call="{still_open.pk}"' in kim[: kim.index("</tr>")]
+    assert body.count("data-call=") == 1  # the saved call is over
+    figures = re.findall(r'<p class="figure">([^<]*)</p>', body)
+    assert figures == ["1", "0", "100%"]  # saves, cancellations, save rate today
 
 
 @pytest.mark.parametrize(("who", "expected"), [("agent", 403), ("catalog_admin", 403), (None, 302)])

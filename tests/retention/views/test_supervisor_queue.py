@@ -260,3 +260,34 @@ def test_the_floor_query_count_does_not_grow_with_the_floor(
         body = client.get(reverse("floor")).content.decode()
     assert body.count("data-call=") == 6
     assert len(large) == len(small) <= 15
+
+
+def test_the_floor_counts_calls_due_and_overdue_per_queue(client, login, clock, supervisor):
+    from retention.models import CallTask
+
+    def task(queue, minutes, status="scheduled"):
+        customer = CustomerFactory()
+        CallTask.objects.create(
+            kind="win_back",
+            customer=customer,
+            queue=queue,
+            status=status,
+            due_at=NOW + timedelta(minutes=minutes),
+            idempotency_key=f"floor-{customer.pk}",
+        )
+
+    task("agents", -10)  # due
+    task("agents", -120, "due")  # due, and late by more than an hour
+    task("agents", 24 * 60)  # tomorrow: not due
+    task("agents", -180, "done")  # done: not waiting
+    task("specialists", -5, "in_progress")
+    login(supervisor)
+    body = client.get(reverse("floor")).content.decode()
+
+    def cells(queue):
+        row = body[body.index(f'data-queue="{queue}"') :]
+        return re.findall(r"<td>(\d+)</td>", row[: row.index("</tr>")])
+
+    assert cells("agents") == ["2", "1", "0"]
+    assert cells("specialists") == ["1", "0", "1"]
+    assert cells("supervisors") == ["0", "0", "0"]
