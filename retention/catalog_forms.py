@@ -3,6 +3,7 @@ CSV import goes through exactly the same checks as a person typing (`retention.s
 catalog` binds them to stored versions and import rows)."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,26 @@ class VersionedForm(forms.ModelForm):
     newer one meanwhile, the service refuses instead of silently overwriting it."""
 
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def _update_errors(self, errors):
+        """One message per bad value. The model's clean() runs after this form's checks, on an
+        instance that still holds the defaults of the fields the form refused, so it would
+        repeat (sometimes in other words) what the form already said about those fields:
+        a field the form has put an error on keeps only the form's."""
+        if hasattr(errors, "error_dict"):
+            kept = {}
+            for name, messages in errors.error_dict.items():
+                if name == NON_FIELD_ERRORS:
+                    known = {str(m) for m in self._errors.get(NON_FIELD_ERRORS, [])}
+                    messages = [m for m in messages if not set(m) <= known]
+                elif name in self._errors:
+                    continue
+                if messages:
+                    kept[name] = messages
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
 
 
 class OfferCatalogForm(VersionedForm):
@@ -125,6 +146,7 @@ class OfferCatalogForm(VersionedForm):
     def clean(self):
         data = super().clean()
         _stripped(self, "name_ko", "name_en", "script_ko", "script_en")
+        self._check_code()
         kind, value = data.get("kind"), data.get("value")
         if kind and value is not None:
             self._check_value(kind, value, data)
@@ -146,6 +168,21 @@ class OfferCatalogForm(VersionedForm):
             self._check_approval(kind, value, data)
         self._check_variant(data, categories)
         return data
+
+    def _check_code(self):
+        if not self.instance.pk or "code" not in self.changed_data:
+            return
+        from retention.services.catalog import offer_code_locked
+
+        if offer_code_locked(self.instance):
+            self.add_error(
+                "code",
+                _(
+                    "This offer has been published or presented, so its code cannot change: "
+                    "A/B tests and reports follow the code. To use a new code, create a new "
+                    "offer and retire this one."
+                ),
+            )
 
     def _check_value(self, kind, value, data):
         if kind == OfferKind.DISCOUNT_PERCENT and not 1 <= value <= 100:

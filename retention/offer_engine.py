@@ -304,10 +304,12 @@ def variant_drawn(request_id: int, original: Offer, variants: list[Offer]) -> Of
     return original
 
 
-def _ab_split(offers: list[Offer], request_id: int) -> dict[int, str]:
+def _ab_split(offers: list[Offer], request_id: int, now: datetime) -> dict[int, str]:
     """{offer id: why it is out} for the arms of each A/B test this request does not see.
-    Only live arms take part (a draft or retired variant takes no calls)."""
-    live = {o.pk: o for o in offers if o.is_active and not o.is_draft}
+    Only live arms take part: a draft or retired variant, or one outside its active window
+    at `now`, takes no calls (else the original would be hidden on calls where the variant
+    is refused, and the customer would get neither)."""
+    live = {o.pk: o for o in offers if o.is_active and not o.is_draft and o.is_open_at(now)}
     groups: dict[int, list[Offer]] = {}
     for offer in live.values():
         if offer.variant_of_id in live:  # a retired or draft original runs no test
@@ -344,7 +346,7 @@ def offers_for_request(
             is_active=True, is_draft=False, reason_categories__contains=[ctx.reason_category or "-"]
         )
     offers = list(catalog)
-    split = _ab_split(offers, request.pk)
+    split = _ab_split(offers, request.pk, ctx.now)
     evaluations = [
         offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})
         for offer in offers
@@ -396,7 +398,8 @@ def offer_evaluate_for_request(
     )
     original_id = offer.variant_of_id or offer.pk
     arms = list(Offer.objects.filter(Q(pk=original_id) | Q(variant_of_id=original_id)))
-    why = _ab_split(arms, request.pk).get(offer.pk)  # the same draw as offers_for_request
+    # The same draw as offers_for_request.
+    why = _ab_split(arms, request.pk, ctx.now).get(offer.pk)
     if why:
         evaluation.eligible = False
         evaluation.why_not.append(why)
@@ -421,9 +424,7 @@ def offer_reach(*, offer: Offer, today: date | None = None) -> int:
     on the call."""
     now = timezone.now()
     today = today or timezone.localdate(now)
-    if (offer.active_from and offer.active_from > now) or (
-        offer.active_until and offer.active_until <= now
-    ):
+    if not offer.is_open_at(now):
         return 0  # outside its window today
     contracts = Contract.objects.filter(
         status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED],

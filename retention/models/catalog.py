@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from retention.choices import OfferKind, ProductCategory, ReasonCategory, ValueTier
@@ -180,6 +180,11 @@ class Offer(models.Model):
     def script(self) -> str:
         return self.script_ko if _in_korean() else self.script_en
 
+    def is_open_at(self, now) -> bool:
+        """Inside its active window at `now` (a bound left empty does not limit it)."""
+        started = self.active_from is None or self.active_from <= now
+        return started and (self.active_until is None or now < self.active_until)
+
     def clean(self):
         errors = {}
         if self.kind == OfferKind.DISCOUNT_PERCENT and not 1 <= self.value <= 100:
@@ -310,7 +315,10 @@ class CatalogVersion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # A note the code writes is its English source text (a msgid) with `note_params`, so each
+    # reader sees it in their own language (`note_text`); anything else is shown as stored.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    note_params = models.JSONField(_("note parameters"), default=dict, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -325,6 +333,19 @@ class CatalogVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type_id}:{self.subject_id} v{self.version}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        if not self.note:
+            return ""
+        text = gettext(self.note)
+        if not self.note_params:
+            return text
+        try:
+            return text % self.note_params
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.note % self.note_params
 
 
 class ScheduledChange(models.Model):
@@ -342,11 +363,22 @@ class ScheduledChange(models.Model):
     created_at = models.DateTimeField(_("scheduled"), default=timezone.now)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
     problem = models.TextField(
         _("why it could not be applied"),
         blank=True,
         help_text=_("Set when, on its day, the change no longer passed the product's checks."),
     )
+    # The same reasons in every language of the desk ({"ko": ..., "en": ...}): they come from
+    # the form's checks, whose messages cannot be translated after the fact.
+    problem_texts = models.JSONField(_("why, in each language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("scheduled product change")
@@ -362,3 +394,9 @@ class ScheduledChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} @ {self.effective_from}"
+
+    @property
+    def problem_text(self) -> str:
+        """Why it could not be applied, in the reader's language (older rows: as written)."""
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return (self.problem_texts or {}).get(language) or self.problem

@@ -15,19 +15,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import pghistory.models
 from django import forms
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, ProtectedError, RestrictedError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from retention import catalog_forms as cf
 from retention.errors import Conflict, ServiceError
 from retention.models import (
     Battlecard,
-    CancellationRequest,
     CatalogVersion,
     CustomerType,
     Offer,
@@ -123,7 +124,11 @@ def version_latest(instance) -> int:
     return _versions(instance).aggregate(v=Max("version"))["v"] or 0
 
 
-def _version_write(instance, *, action: str, user, note: str = "", state=None) -> CatalogVersion:
+def _version_write(
+    instance, *, action: str, user, note: str = "", note_params=None, state=None
+) -> CatalogVersion:
+    """`note`: the English source text of a message (marked with gettext_noop) and its
+    `note_params`, translated for each reader when shown; never text already translated."""
     number = version_latest(instance) + 1
     return CatalogVersion.objects.create(
         subject_type=ContentType.objects.get_for_model(instance),
@@ -133,6 +138,7 @@ def _version_write(instance, *, action: str, user, note: str = "", state=None) -
         snapshot=state if state is not None else snapshot(instance),
         user=user if user is not None and user.is_authenticated else None,
         note=note[:200],
+        note_params=note_params or {},
     )
 
 
@@ -151,7 +157,9 @@ def _locked(instance, *, base: int | None = None):
             % {"latest": latest, "base": base}
         )
     if not latest:
-        _version_write(fresh, action="initial", user=None, note=_("State before the first edit"))
+        _version_write(
+            fresh, action="initial", user=None, note=gettext_noop("State before the first edit")
+        )
     return fresh
 
 
@@ -183,30 +191,55 @@ def _form_problems(form) -> list[str]:
     return problems
 
 
+# The status of an item: restoring an old version brings back its terms, never these.
+_STATUS_FIELDS = ("is_active", "is_draft")
+
+
+def _state_form(fresh, state: dict, *, partial: bool, keep_status: bool):
+    """`state` bound to today's form for the item as it is now (`fresh`)."""
+    current = snapshot(fresh)
+    if partial:
+        state = {**current, **state}
+    if keep_status:
+        state = {**state, **{k: current[k] for k in _STATUS_FIELDS if k in current}}
+    data = {k: ("" if v is None else v) for k, v in state.items()}
+    data["base_version"] = version_latest(fresh)
+    return kind_for(fresh).form(data=data, instance=fresh)
+
+
 def _apply_state(
-    instance, state: dict, *, user, action: str, note: str = "", partial: bool = False
+    instance,
+    state: dict,
+    *,
+    user,
+    action: str,
+    note: str = "",
+    note_params=None,
+    partial: bool = False,
+    keep_status: bool = False,
 ):
     """Bind a stored state to today's form and save it as a new version (`partial`: only
-    the fields in `state` change, the rest stay as they are now, read under the lock). The
-    terms come back, not the status: publishing, retiring and reactivating stay explicit."""
-    kind = kind_for(instance)
+    the fields in `state` change, the rest stay as they are now, read under the lock).
+
+    `keep_status` (a restore): the terms come back, not the status, so publishing, retiring
+    and reactivating stay explicit. That includes a product's "on sale" box, which is on its
+    form: restoring last month's fees must not quietly put a product taken off sale back in
+    front of agents (or take one off sale); Retire and Reactivate do that, as for every other
+    item. A scheduled change is different: it sets exactly what its author changed, sale
+    status included."""
     with transaction.atomic():
         fresh = _locked(instance)
-        if partial:
-            state = {**snapshot(fresh), **state}
-        data = {k: ("" if v is None else v) for k, v in state.items()}
-        data["base_version"] = version_latest(fresh)
-        form = kind.form(data=data, instance=fresh)
+        form = _state_form(fresh, state, partial=partial, keep_status=keep_status)
         if not form.is_valid():
             raise ServiceError(
                 _("This version no longer passes today's checks."), details=_form_problems(form)
             )
         form.save()
-        return _version_write(fresh, action=action, user=user, note=note)
+        return _version_write(fresh, action=action, user=user, note=note, note_params=note_params)
 
 
 def catalog_restore(*, instance, version: int, user) -> CatalogVersion:
-    """Make an old version current again (as a new version)."""
+    """Make an old version's terms current again (as a new version); the status stays."""
     try:
         old = _versions(instance).get(version=version)
     except CatalogVersion.DoesNotExist:
@@ -216,7 +249,9 @@ def catalog_restore(*, instance, version: int, user) -> CatalogVersion:
         old.snapshot,
         user=user,
         action="restored",
-        note=_("Restored version %(v)d") % {"v": version},
+        note=gettext_noop("Restored version %(v)d"),
+        note_params={"v": version},
+        keep_status=True,
     )
 
 
@@ -259,35 +294,80 @@ def catalog_reactivate(*, instance, user) -> None:
     _flag(instance, user=user, action="reactivated", is_active=True)
 
 
+def catalog_uses(instance) -> list[str]:
+    """What still refers to `instance`, as the names of the kinds of record (empty: nothing).
+
+    Found through the model's own relations, so a foreign key added later is covered the day
+    it exists (hidden ones too: `related_name="+"`). Not uses: the item's history kept by
+    pghistory (events copy rows and outlive them by design, without a constraint) and rows
+    of its own many-to-many fields (they go with it). The reporting facts keep a reason's id
+    without a foreign key, so they are asked explicitly."""
+    uses = []
+    for relation in instance._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        model = relation.related_model
+        if model._meta.auto_created or issubclass(model, pghistory.models.Event):
+            continue
+        if model._base_manager.filter(**{relation.field.name: instance}).exists():
+            uses.append(str(model._meta.verbose_name_plural))
+    if isinstance(instance, Reason) and RequestFact.objects.filter(reason_id=instance.pk).exists():
+        uses.append(_("closed requests in the reports"))
+    return list(dict.fromkeys(uses))
+
+
+def _delete_unused(fresh, *, user, refusal: str) -> None:
+    """Called while holding the item's row lock. `refusal` has a %(uses)s placeholder."""
+    uses = catalog_uses(fresh)
+    if uses:
+        raise ServiceError(refusal % {"uses": ", ".join(uses)})
+    try:
+        with transaction.atomic():
+            _version_write(fresh, action="deleted", user=user)
+            if isinstance(fresh, Offer):
+                fresh.reasons.clear()
+            fresh.delete()
+    except (ProtectedError, RestrictedError):
+        # Something began to refer to it since the check: nothing is deleted either way.
+        raise ServiceError(refusal % {"uses": _("other records")}) from None
+
+
 def offer_delete(*, offer: Offer, user) -> None:
-    """Only an offer never presented to anyone can be deleted; the rest are retired."""
+    """Only an offer nothing refers to (never presented, in no win-back case) can be
+    deleted; the rest are retired."""
     with transaction.atomic():
         fresh = Offer.objects.select_for_update().get(pk=offer.pk)
-        if OfferPresentation.objects.filter(offer=fresh).exists():
-            raise ServiceError(_("This offer has been presented to customers: retire it instead."))
         if fresh.variants.exists():
             raise ServiceError(_("This offer has A/B variants: remove them first."))
-        _version_write(fresh, action="deleted", user=user)
-        fresh.reasons.clear()
-        fresh.delete()
+        _delete_unused(
+            fresh, user=user, refusal=_("This offer is in use (%(uses)s): retire it instead.")
+        )
 
 
 def reason_in_use(reason: Reason) -> bool:
-    return (
-        CancellationRequest.objects.filter(reason=reason).exists()
-        or OfferPresentation.objects.filter(reason=reason).exists()
-        or RequestFact.objects.filter(reason_id=reason.pk).exists()
-        or Offer.objects.filter(reasons=reason).exists()
-    )
+    return bool(catalog_uses(reason))
 
 
 def reason_delete(*, reason: Reason, user) -> None:
     with transaction.atomic():
         fresh = Reason.objects.select_for_update().get(pk=reason.pk)
-        if reason_in_use(fresh):
-            raise ServiceError(_("This reason is in use: retire it instead."))
-        _version_write(fresh, action="deleted", user=user)
-        fresh.delete()
+        _delete_unused(
+            fresh, user=user, refusal=_("This reason is in use (%(uses)s): retire it instead.")
+        )
+
+
+def offer_code_locked(offer: Offer) -> bool:
+    """Once an offer has been published or presented its code is its identity: the A/B draw
+    is keyed on the original's code and the reports match offers by code in stored paths."""
+    if not offer.pk:
+        return False
+    stored = Offer.objects.filter(pk=offer.pk).values_list("is_draft", flat=True).first()
+    return (
+        stored is False
+        # Live once, back in draft since (an import can do that): published all the same.
+        or _versions(offer).filter(snapshot__is_draft=False).exists()
+        or OfferPresentation.objects.filter(offer_id=offer.pk).exists()
+    )
 
 
 def reason_move(*, reason: Reason, user, step: int) -> None:
@@ -364,27 +444,46 @@ def scheduled_changes_apply(*, today: date | None = None) -> int:
                         partial=True,
                         user=change.created_by,
                         action="scheduled",
-                        note=_("Scheduled for %(day)s") % {"day": change.effective_from},
+                        note=gettext_noop("Scheduled for %(day)s"),
+                        note_params={"day": change.effective_from.isoformat()},
                     )
             except ServiceError as refused:
                 # No longer valid against the product as it is now: kept, marked as failed
                 # with the reasons, shown on the products page; never retried blindly.
                 change.cancelled_at = timezone.now()
                 change.problem = " ".join([str(refused.message), *refused.details])[:1000]
+                change.problem_texts = _refusal_texts(change)
                 log.warning("scheduled change %s not applied: %s", change.pk, change.problem)
             else:
                 change.applied_at = timezone.now()
                 applied += 1
-            change.save(update_fields=["applied_at", "cancelled_at", "problem"])
+            change.save(update_fields=["applied_at", "cancelled_at", "problem", "problem_texts"])
+
+
+def _refusal_texts(change: ScheduledChange) -> dict[str, str]:
+    """Why `change` fails today's checks, in every language of the desk: the checks run
+    once more per language (the form's messages are in the worker's language by now)."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            product = Product.objects.get(pk=change.product_id)  # the form writes on it
+            form = _state_form(product, change.snapshot, partial=True, keep_status=False)
+            form.is_valid()
+            problems = [str(_("This version no longer passes today's checks."))]
+            texts[language] = " ".join([*problems, *_form_problems(form)])[:1000]
+    return texts
 
 
 def scheduled_change_withdraw(*, change: ScheduledChange, user) -> None:
+    """Withdrawn, not deleted: the product's history keeps who scheduled it and who took it
+    back, and when."""
     with transaction.atomic():
         fresh = ScheduledChange.objects.select_for_update().get(pk=change.pk)
         if fresh.applied_at or fresh.cancelled_at:
             raise ServiceError(_("This change is no longer pending."))
         fresh.cancelled_at = timezone.now()
-        fresh.save(update_fields=["cancelled_at"])
+        fresh.cancelled_by = user if user is not None and user.is_authenticated else None
+        fresh.save(update_fields=["cancelled_at", "cancelled_by"])
 
 
 # ---- diffs ---------------------------------------------------------------------------------
@@ -398,7 +497,7 @@ class Change:
     after: str
 
 
-class _Names(dict):
+class RelatedNames(dict):
     """Display names of related catalog items, one query per model however many versions
     are shown (catalog tables are small)."""
 
@@ -408,7 +507,7 @@ class _Names(dict):
         return self[model].get(pk, f"#{pk}")
 
 
-def _display(form_field, value, names: _Names) -> str:
+def _display(form_field, value, names: RelatedNames) -> str:
     if value in (None, "", []):
         return "—"
     if isinstance(value, bool):
@@ -433,7 +532,7 @@ def state_compare(
 ) -> list[Change]:
     """Field-by-field differences, with labels and values as people read them."""
     before = before or {}
-    names = _Names() if names is None else names
+    names = RelatedNames() if names is None else names
     form = kind.form()
     changes = []
     order = [*kind.form._meta.fields, *_EXTRA_STATE.get(kind.model, [])]
@@ -459,11 +558,11 @@ class VersionView:
     changes: list[Change] = field(default_factory=list)
 
 
-def history_for(instance) -> list[VersionView]:
+def history_for(instance, *, names: RelatedNames | None = None) -> list[VersionView]:
     """Every version, newest first, each with what changed from the one before."""
     kind = kind_for(instance)
     versions = list(_versions(instance).select_related("user").order_by("version"))
-    views, previous, names = [], None, _Names()
+    views, previous, names = [], None, RelatedNames() if names is None else names
     for version in versions:
         changes = state_compare(kind, previous, version.snapshot, names=names)
         views.append(VersionView(version, changes))
@@ -471,9 +570,33 @@ def history_for(instance) -> list[VersionView]:
     return list(reversed(views))
 
 
+@dataclass
+class ScheduledView:
+    change: ScheduledChange
+    changes: list[Change] = field(default_factory=list)
+
+
+def scheduled_changes_for(product: Product, *, names: RelatedNames | None = None):
+    """Every change scheduled for `product`, newest first, each with the values it sets:
+    who scheduled it and when, and what became of it (applied, withdrawn by whom, refused)."""
+    kind = KINDS["products"]
+    names = RelatedNames() if names is None else names
+    changes = product.scheduled_changes.select_related("created_by", "cancelled_by")
+    return [
+        ScheduledView(change, state_compare(kind, None, change.snapshot, names=names))
+        for change in changes.order_by("-created_at", "-pk")
+    ]
+
+
 # ---- CSV import / export of the offer catalog ----------------------------------------------
 
 OFFER_CSV_FIELDS = [*cf.OfferCatalogForm._meta.fields, "status"]
+# The note of a version whose status the import set (English source texts, see _version_write).
+IMPORT_NOTES = {
+    "draft": gettext_noop("Status from the file: draft"),
+    "live": gettext_noop("Status from the file: live"),
+    "retired": gettext_noop("Status from the file: retired"),
+}
 _LIST_FIELDS = {"reason_categories", "product_categories", "value_tiers", "reasons"}
 
 
@@ -604,7 +727,7 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
             if status and any(getattr(saved, k) != v for k, v in wanted.items()):
                 Offer.objects.filter(pk=saved.pk).update(**wanted)
                 saved.refresh_from_db()
-                _version_write(saved, action="imported", user=user, note=status)
+                _version_write(saved, action="imported", user=user, note=IMPORT_NOTES[status])
                 if result.action == "unchanged":
                     result.action = "edited"
         # A dry run writes everything and rolls back, so it finds exactly what the real

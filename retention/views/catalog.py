@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -50,7 +51,18 @@ def catalog_list(request, kind="offers"):
     items = kind.model.objects.all()
     context = {**_base(request, kind), "items": items}
     if kind.model is Offer:
-        context["items"] = items.select_related("variant_of").order_by("is_draft", "code")
+        now = timezone.now()
+        context["items"] = (
+            items.select_related("variant_of")
+            .annotate(
+                window=Case(
+                    When(active_from__gt=now, then=Value("scheduled")),
+                    When(active_until__lte=now, then=Value("ended")),
+                    default=Value("open"),
+                )
+            )
+            .order_by("is_draft", "code")
+        )
     if kind.model is Reason:
         by_category = {c: [] for c in ReasonCategory.values}
         for reason in items.order_by("category", "sort_order", "code"):
@@ -234,14 +246,19 @@ def catalog_history(request, kind, pk):
     _require(request)
     kind = _kind(kind)
     item = get_object_or_404(kind.model, pk=pk)
-    versions = svc.history_for(item)
+    names = svc.RelatedNames()
+    versions = svc.history_for(item, names=names)
     shown = None
     if request.GET.get("v"):
         shown = next((v for v in versions if str(v.version.version) == request.GET["v"]), None)
         if shown is None:
             raise Http404
-        shown.full = svc.state_compare(kind, None, shown.version.snapshot, all_fields=True)
+        shown.full = svc.state_compare(
+            kind, None, shown.version.snapshot, all_fields=True, names=names
+        )
     context = {**_base(request, kind), "item": item, "versions": versions, "shown": shown}
+    if kind.slug == "products":
+        context["scheduled"] = svc.scheduled_changes_for(item, names=names)
     return render(request, "retention/catalog/history.html", context)
 
 

@@ -1,5 +1,6 @@
-"""Who may enter the catalog workspace: catalog admins read and edit, supervisors read,
-agents are refused by the server (403), anonymous visitors are sent to log in. A refused
+"""Who may enter the catalog workspace: catalog admins and superusers read and edit,
+supervisors read, agents are refused by the server (403), anonymous visitors are sent to
+log in. A refused
 change changes nothing. The list and history pages run a bounded number of queries."""
 
 from datetime import timedelta
@@ -22,13 +23,26 @@ from retention.models import (
     StepScript,
 )
 from retention.services import catalog as svc
-from tests.factories import OfferFactory, ProductFactory, ReasonFactory
+from tests.factories import OfferFactory, ProductFactory, ReasonFactory, UserFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data, product_data
 
 pytestmark = pytest.mark.django_db
 
 KINDS = list(svc.KINDS)
-READERS = [("catalog_admin", 200), ("supervisor", 200), ("agent", 403), (None, 302)]
+READERS = [
+    ("catalog_admin", 200),
+    ("superuser", 200),
+    ("supervisor", 200),
+    ("agent", 403),
+    (None, 302),
+]
+EDITORS = ["catalog_admin", "superuser"]
+
+
+@pytest.fixture
+def superuser(db):
+    """A superuser in no group at all: the flag alone lets them in."""
+    return UserFactory(username="root-jung", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
@@ -189,12 +203,24 @@ def test_catalog_changes_refuse_everyone_but_catalog_admins(
 
 
 @pytest.mark.parametrize("action", ACTION_KEYS)
-def test_catalog_changes_are_made_by_catalog_admins(client_as_catalog_admin, items, action):
+@pytest.mark.parametrize("who", EDITORS)
+def test_catalog_changes_are_made_by_catalog_admins(client, login, request, items, action, who):
+    login(request.getfixturevalue(who))
     url, data = _actions(items)[action]
     before = _state()
-    response = client_as_catalog_admin.post(url, data)
+    response = client.post(url, data)
     assert response.status_code == 302
+    assert not response["Location"].startswith(reverse("login"))
     assert _state() != before
+
+
+@pytest.mark.parametrize("who", EDITORS)
+def test_editors_see_the_edit_buttons(client, login, request, items, who):
+    login(request.getfixturevalue(who))
+    page = client.get(reverse("catalog_edit", args=["offers", items.draft.pk]))
+    assert page.context["can_edit"] is True
+    assert 'id="publish"' in page.content.decode()
+    assert 'id="save-button"' in page.content.decode()
 
 
 def test_the_import_page_is_for_catalog_admins_only(client_as_supervisor, client, login, agent):

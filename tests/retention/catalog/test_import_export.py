@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from retention.choices import OfferKind, ReasonCategory, ValueTier
 from retention.errors import ServiceError
@@ -210,13 +210,16 @@ def test_applying_good_rows_creates_and_edits_as_imported_versions(catalog, cata
     ]
     created = Offer.objects.get(code="CSV-NEW")
     assert (created.is_draft, created.is_active) == (False, True)
-    assert _history(created) == [("imported", ""), ("imported", "live")]
+    assert _history(created) == [("imported", ""), ("imported", "Status from the file: live")]
     edited = Offer.objects.get(code="FEE-3000")
     assert (edited.value, edited.name_en) == (5000, "KRW 5,000 off")
     assert _history(edited) == [("initial", "State before the first edit"), ("imported", "")]
     retired = Offer.objects.get(code="DRAFT-GIFT")
     assert (retired.is_draft, retired.is_active) == (False, False)
-    assert _history(retired)[1:] == [("imported", ""), ("imported", "retired")]
+    assert _history(retired)[1:] == [
+        ("imported", ""),
+        ("imported", "Status from the file: retired"),
+    ]
     assert CatalogVersion.objects.filter(action="imported").exclude(user=catalog_admin).count() == 0
 
 
@@ -232,11 +235,10 @@ def test_a_row_without_a_status_keeps_an_existing_offers_status(catalog, catalog
 
 
 def _history(offer) -> list[tuple[str, str]]:
-    return list(
-        CatalogVersion.objects.filter(subject_id=offer.pk, subject_type__model="offer")
-        .order_by("version")
-        .values_list("action", "note")
-    )
+    """Each version's action and note, as an English reader sees them."""
+    versions = CatalogVersion.objects.filter(subject_id=offer.pk, subject_type__model="offer")
+    with translation.override("en"):
+        return [(v.action, v.note_text) for v in versions.order_by("version")]
 
 
 def test_a_variant_may_refer_to_a_new_original_earlier_in_the_file(catalog, catalog_admin):

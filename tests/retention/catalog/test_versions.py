@@ -190,7 +190,7 @@ def test_restoring_version_1_brings_back_its_terms_as_a_new_version(catalog_admi
     restored = svc.catalog_restore(instance=offer, version=1, user=catalog_admin)
     offer.refresh_from_db()
     assert (restored.version, restored.action) == (4, "restored")
-    assert restored.note == "Restored version 1"
+    assert restored.note_text == "Restored version 1"
     assert (offer.value, offer.name_en) == (20000, "Free check-up")
     assert not offer.is_draft  # the terms come back, not the draft status of version 1
     assert restored.snapshot["is_draft"] is False
