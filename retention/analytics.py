@@ -2,8 +2,9 @@
 
 Every figure comes from `RequestFact` / `ClaimFact` (one narrow row per closed request or
 claim, see `retention.models.facts`), `WinBackCase` and `Survey`, each breakdown one indexed
-aggregate query. Every table is a `Table`: the page shows it, the chart draws from it, and
-`/desk/dashboards/<name>.csv` streams it.
+aggregate query. Every table is a `Table`: the page shows it (the longest ones only their
+first rows, `PAGE_ROWS`), the chart draws from it, and `/desk/dashboards/<name>.csv` streams
+all of it.
 
 Definitions (also on the page):
 - save rate = retained ÷ (retained + cancelled), over requests closed in the period;
@@ -22,6 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -81,8 +83,11 @@ class Filters:
         date_from = _date(params.get("from"), today - timedelta(days=default_days), errors)
         date_to = _date(params.get("to"), today, errors)
         if date_to < date_from:
-            errors.append(_("The period ends before it starts; showing the last 90 days."))
-            date_from, date_to = today - timedelta(days=90), today
+            errors.append(
+                _("The period ends before it starts; showing the last %(days)d days.")
+                % {"days": default_days}
+            )
+            date_from, date_to = today - timedelta(days=default_days), today
         picked = {}
         choices = {
             "product_category": ProductCategory.values,
@@ -150,9 +155,28 @@ class Filters:
         return self._people(cases, "handled_by_id", "handled_by__team_id")
 
     def surveys(self):
-        """Surveys answered in the period; people filters follow the request or claim."""
+        """Surveys answered in the period. People filters follow the agent copied onto the
+        survey; product and reason filters follow what the survey is about (its request,
+        claim or win-back case), so a survey about none of them, or a claim survey under a
+        reason filter (a claim has no cancellation reason), is left out."""
         start, end = self.bounds()
         surveys = Survey.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        if self.product_category:
+            surveys = surveys.filter(
+                Q(cancellation_request__contract__product__category=self.product_category)
+                | Q(claim__contract__product__category=self.product_category)
+                | Q(win_back__contract__product__category=self.product_category)
+            )
+        if self.reason_category:
+            surveys = surveys.filter(
+                Q(cancellation_request__reason__category=self.reason_category)
+                | Q(win_back__original_reason__category=self.reason_category)
+            )
+        if self.reason:
+            surveys = surveys.filter(
+                Q(cancellation_request__reason_id=self.reason)
+                | Q(win_back__original_reason_id=self.reason)
+            )
         if self.value_tier:
             surveys = surveys.filter(customer__value_tier=self.value_tier)
         return self._people(surveys, "agent_id", "agent__team_id")
@@ -261,21 +285,24 @@ class Table:
     title: str
     columns: list[Column]
     rows: Iterable[dict]
+    # The page shows only the first rows (`PAGE_ROWS`) and there are more: the CSV has them.
+    more: bool = False
 
     def csv_values(self) -> Iterator[list]:
         for row in self.rows:
             yield [_csv_value(row.get(c.key), c.kind) for c in self.columns]
 
 
+# Decimal places of each kind of figure in a CSV. Decimals, not text: a number stays a
+# number (a negative net is not taken for a formula, see `_cell`) and keeps its places.
+_CSV_PLACES = {"rate": 4, "p": 4, "seconds": 1, "score": 1}
+
+
 def _csv_value(value, kind: str):
     if value is None:
         return ""
-    if kind == "rate":
-        return f"{value:.4f}"
-    if kind in ("seconds", "score"):
-        return f"{value:.1f}"
-    if kind == "p":
-        return f"{value:.4f}"
+    if kind in _CSV_PLACES:
+        return Decimal(f"{value:.{_CSV_PLACES[kind]}f}")
     return value
 
 
@@ -425,12 +452,15 @@ def save_rate_by(filters: Filters, dimension: str, labels: Labels | None = None)
     return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["label"]))
 
 
-def save_rate_by_path(filters: Filters, labels: Labels | None = None) -> list[dict]:
-    """Save rate by the path through the tree: branch, then each offer and its answer."""
+def save_rate_by_path(
+    filters: Filters, labels: Labels | None = None, *, limit: int | None = None
+) -> list[dict]:
+    """Save rate by the path through the tree: branch, then each offer and its answer; the
+    most travelled first (the first `limit`)."""
     labels = labels or Labels()
     rows = _save_rows(filters, "path")
     result = _with_rate({**r, "label": labels.path(r["key"])} for r in rows)
-    return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["key"]))[:100]
+    return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["key"]))[:limit]
 
 
 def offer_acceptance(filters: Filters, labels: Labels | None = None) -> list[dict]:
@@ -629,7 +659,9 @@ def reason_pareto(filters: Filters, labels: Labels | None = None) -> list[dict]:
 
 
 def reason_trend(filters: Filters, labels: Labels | None = None, top: int = 5) -> dict:
-    """Weekly cancellations of the `top` reasons: {"weeks": [...], "series": [{label, data}]}."""
+    """Weekly cancellations of the `top` reasons (most cancellations in the period first):
+    {"weeks": ["2025-06-02", ...], "series": [{"key", "label", "data"}]}. Every week of the
+    period is there (weeks start on Monday), a week without cancellations as 0."""
     labels = labels or Labels()
     rows = (
         filters.requests()
@@ -639,23 +671,48 @@ def reason_trend(filters: Filters, labels: Labels | None = None, top: int = 5) -
         .annotate(n=Count("pk"))
     )
     counts: dict = {}
-    weeks = set()
     for row in rows:
-        weeks.add(row["week"])
         counts.setdefault(row["reason_id"], {})[row["week"]] = row["n"]
-    weeks = sorted(weeks)
-    leaders = sorted(counts, key=lambda k: -sum(counts[k].values()))[:top]
+    weeks = []
+    week = filters.date_from - timedelta(days=filters.date_from.weekday())
+    while week <= filters.date_to:
+        weeks.append(week)
+        week += timedelta(days=7)
+    leaders = sorted(counts, key=lambda k: (-sum(counts[k].values()), k is None, k or 0))[:top]
     return {
         "weeks": [w.isoformat() for w in weeks],
         "series": [
-            {"label": labels.reason(k), "data": [counts[k].get(w, 0) for w in weeks]}
+            {
+                "key": k,
+                "label": labels.reason(k),
+                "data": [counts[k].get(w, 0) for w in weeks],
+            }
             for k in leaders
         ],
     }
 
 
-def competitor_breakdown(filters: Filters) -> list[dict]:
-    """Who customers leave for, how often, and what they were offered most often."""
+def _reason_trend_table(filters: Filters, labels: Labels) -> Table:
+    """The trend as a table: a row per week, a column per leading reason (the chart's lines)."""
+    trend = reason_trend(filters, labels)
+    columns = [Column("label", _("Week"))] + [
+        Column(f"reason-{s['key']}", s["label"], "int") for s in trend["series"]
+    ]
+    rows = [
+        {
+            "key": week,
+            "label": week,
+            **{f"reason-{s['key']}": s["data"][i] for s in trend["series"]},
+        }
+        for i, week in enumerate(trend["weeks"] if trend["series"] else [])
+    ]
+    title = _("Weekly cancellations of the five leading reasons")
+    return Table("reasons-trend", title, columns, rows)
+
+
+def competitor_breakdown(filters: Filters, *, limit: int | None = None) -> list[dict]:
+    """Who customers leave for, how often, and what they were offered most often; the most
+    named first (the first `limit`). One row per competitor name, grouped by the database."""
     rows = (
         filters.requests()
         .filter(is_retained=False)
@@ -675,7 +732,7 @@ def competitor_breakdown(filters: Filters) -> list[dict]:
     for entry in by_name.values():
         common = sorted(entry.pop("offers").items(), key=lambda kv: -kv[1])[:3]
         result.append({**entry, "label": entry["key"], "offered": "; ".join(o for o, _n in common)})
-    return sorted(result, key=lambda r: (-r["n"], r["key"]))[:50]
+    return sorted(result, key=lambda r: (-r["n"], r["key"]))[:limit]
 
 
 def reason_spikes(
@@ -748,11 +805,13 @@ def win_back_funnel(filters: Filters, period: str = "month") -> list[dict]:
     result = []
     for row in rows:
         key = row["key"]
-        label = (
-            key.strftime("%Y-%m")
-            if period == "month"
-            else f"{key.year} Q{(key.month - 1) // 3 + 1}"
-        )
+        if period == "month":
+            label = key.strftime("%Y-%m")
+        else:
+            label = _("%(year)d Q%(quarter)d") % {
+                "year": key.year,
+                "quarter": (key.month - 1) // 3 + 1,
+            }
         result.append(
             {
                 **row,
@@ -871,22 +930,26 @@ def satisfaction_by_touchpoint(filters: Filters) -> list[dict]:
     return sorted(result, key=lambda r: order.index(r["key"]))
 
 
-def survey_comments(filters: Filters, limit: int = 30) -> list[dict]:
-    """The latest comments, newest first (no customer names: they are not needed here)."""
+def survey_comments(filters: Filters, *, limit: int | None = None) -> Iterable[dict]:
+    """The comments, newest first (no customer names: they are not needed here): the first
+    `limit` as a list, or all of them read in chunks (for the CSV: never all in memory)."""
     rows = (
         filters.surveys()
         .exclude(comment="")
-        .order_by("-answered_at")
-        .values("touchpoint", "csat", "comment", "answered_at")[:limit]
+        .order_by("-answered_at", "-pk")
+        .values("touchpoint", "csat", "comment", "answered_at")
     )
-    return [
-        {
-            **r,
-            "label": str(SurveyTouchpoint(r["touchpoint"]).label),
-            "answered_on": timezone.localtime(r["answered_at"]).date().isoformat(),
+
+    def shown(row: dict) -> dict:
+        return {
+            **row,
+            "label": str(SurveyTouchpoint(row["touchpoint"]).label),
+            "answered_on": timezone.localtime(row["answered_at"]).date().isoformat(),
         }
-        for r in rows
-    ]
+
+    if limit is not None:
+        return [shown(r) for r in rows[:limit]]
+    return (shown(r) for r in rows.iterator(chunk_size=2000))
 
 
 # ---- coaching ------------------------------------------------------------------------------
@@ -938,13 +1001,61 @@ def coaching_by_agent(filters: Filters, labels: Labels | None = None) -> list[di
     return sorted(result, key=lambda r: (-(r["retained"] + r["cancelled"]), r["label"]))
 
 
+# Each offer on each fact's path (every step after the branch is "<code>:+" or "<code>:-"),
+# counted per agent: one pass over the period's facts, answered with one row per agent and offer.
+_OFFERS_BY_AGENT = (
+    "SELECT f.agent_id, left(s.step, length(s.step) - 2), COUNT(*),"
+    " COUNT(*) FILTER (WHERE right(s.step, 1) = '+')"
+    " FROM ({facts}) f"
+    " CROSS JOIN LATERAL unnest(string_to_array(f.path, '|')) WITH ORDINALITY AS s(step, i)"
+    " WHERE s.i > 1 GROUP BY 1, 2"
+)
+
+
+def offers_by_agent(
+    filters: Filters, labels: Labels | None = None, *, limit: int | None = None
+) -> list[dict]:
+    """Per agent, each offer they put to customers: how often, and how often it was accepted.
+    Read from the paths (each names every offer presented and its answer) in one aggregate
+    query; agents in name order, their most used offer first (the first `limit` rows)."""
+    labels = labels or Labels()
+    facts, params = filters.requests().values("agent_id", "path").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_OFFERS_BY_AGENT.format(facts=facts), params)
+        counts = cursor.fetchall()
+    rows = [
+        {
+            "key": f"{agent}:{code}",
+            "agent_id": agent,
+            "agent": labels.agent(agent),
+            "code": code,
+            "label": labels.offer(code),
+            "presented": presented,
+            "accepted": accepted,
+            "rate": _rate(accepted, presented),
+        }
+        for agent, code, presented, accepted in counts
+    ]
+    rows.sort(key=lambda r: (r["agent"], r["agent_id"], -r["presented"], r["code"]))
+    return rows[:limit]
+
+
 # ---- the tables, by name (page sections and CSV files) --------------------------------------
 
+# The page shows the first rows of these tables (the most travelled paths, the most named
+# competitors, the latest comments, offers of the first agents by name: a floor of agents
+# times the catalog would make a page nobody reads); their CSV files hold every row.
+PAGE_ROWS = {"save-rate-path": 100, "competitors": 50, "comments": 30, "coaching-offers": 300}
 
-def _save_table(dimension: str) -> Callable[[Filters, Labels], Table]:
+
+# A table builder: `whole` for the CSV (every row, possibly read lazily), else the page's.
+TableBuilder = Callable[..., Table]
+
+
+def _save_table(dimension: str) -> TableBuilder:
     label, _column = SAVE_DIMENSIONS[dimension]
 
-    def build(filters: Filters, labels: Labels) -> Table:
+    def build(filters: Filters, labels: Labels, *, whole: bool = False) -> Table:
         return Table(
             f"save-rate-{dimension}",
             _("Save rate by %(dimension)s") % {"dimension": str(label).lower()},
@@ -955,14 +1066,30 @@ def _save_table(dimension: str) -> Callable[[Filters, Labels], Table]:
     return build
 
 
-def _table(name, title, columns, rows_fn):
-    def build(filters: Filters, labels: Labels) -> Table:
-        return Table(
-            name,
-            str(title),
-            [Column(k, str(lbl), kind) for k, lbl, kind in columns],
-            rows_fn(filters, labels),
-        )
+def _table(name, title, columns, rows_fn) -> TableBuilder:
+    """`rows_fn(filters, labels)`; for a table in `PAGE_ROWS`, `rows_fn(filters, labels,
+    limit=)` with `limit=None` for every row."""
+
+    def build(filters: Filters, labels: Labels, *, whole: bool = False) -> Table:
+        table = Table(name, str(title), [Column(k, str(lbl), kind) for k, lbl, kind in columns], [])
+        if name not in PAGE_ROWS:
+            table.rows = rows_fn(filters, labels)
+        elif whole:
+            table.rows = rows_fn(filters, labels, limit=None)
+        else:
+            shown = PAGE_ROWS[name]
+            rows = list(rows_fn(filters, labels, limit=shown + 1))  # one more: are there more?
+            table.rows, table.more = rows[:shown], len(rows) > shown
+        return table
+
+    return build
+
+
+def _built(build_table: Callable[[Filters, Labels], Table]) -> TableBuilder:
+    """A table whose columns depend on the data (built whole by `build_table`)."""
+
+    def build(filters: Filters, labels: Labels, *, whole: bool = False) -> Table:
+        return build_table(filters, labels)
 
     return build
 
@@ -976,7 +1103,7 @@ WIN_BACK_COLUMNS = [
     ("recovered", gettext_lazy("Fees recovered"), "krw"),
 ]
 
-TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
+TABLES: dict[str, TableBuilder] = {
     **{f"save-rate-{d}": _save_table(d) for d in SAVE_DIMENSIONS},
     "save-rate-path": _table(
         "save-rate-path",
@@ -987,7 +1114,7 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
             ("cancelled", gettext_lazy("Cancelled"), "int"),
             ("rate", gettext_lazy("Save rate"), "rate"),
         ],
-        save_rate_by_path,
+        lambda f, labels, limit: save_rate_by_path(f, labels, limit=limit),
     ),
     "offers": _table(
         "offers",
@@ -1061,8 +1188,9 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
             ("n", gettext_lazy("Cancellations"), "int"),
             ("offered", gettext_lazy("What they offered"), "text"),
         ],
-        lambda f, _l: competitor_breakdown(f),
+        lambda f, _l, limit: competitor_breakdown(f, limit=limit),
     ),
+    "reasons-trend": _built(_reason_trend_table),
     **{
         f"win-back-{period}": _table(
             f"win-back-{period}",
@@ -1115,7 +1243,7 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
             ("csat", gettext_lazy("Score"), "int"),
             ("comment", gettext_lazy("Comment"), "text"),
         ],
-        lambda f, _l: survey_comments(f),
+        lambda f, _l, limit: survey_comments(f, limit=limit),
     ),
     "coaching": _table(
         "coaching",
@@ -1136,6 +1264,18 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
         ],
         coaching_by_agent,
     ),
+    "coaching-offers": _table(
+        "coaching-offers",
+        gettext_lazy("Offers each agent used"),
+        [
+            ("agent", gettext_lazy("Agent"), "text"),
+            ("label", gettext_lazy("Offer"), "text"),
+            ("presented", gettext_lazy("Presented"), "int"),
+            ("accepted", gettext_lazy("Accepted"), "int"),
+            ("rate", gettext_lazy("Acceptance rate"), "rate"),
+        ],
+        lambda f, labels, limit: offers_by_agent(f, labels, limit=limit),
+    ),
 }
 
 
@@ -1144,10 +1284,14 @@ TABLES: dict[str, Callable[[Filters, Labels], Table]] = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def _cell(value):
     """A cell a spreadsheet will show, never run: text that starts like a formula gets a
-    leading apostrophe."""
-    text = "" if value is None else str(value)
+    leading apostrophe. Numbers are written as they are (a negative net stays a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -35,16 +35,38 @@ TAB_TABLES = {
         "ab-tests",
     ],
     "quality": ["rechurn", "save-value"],
-    "reasons": ["reasons-lost", "competitors"],
+    "reasons": ["reasons-lost", "reasons-trend", "competitors"],
     "win-back": ["win-back-month", "win-back-quarter"],
     "claims": ["claims-cause", "claims-steps"],
     "satisfaction": ["satisfaction", "comments"],
-    "coaching": ["coaching"],
+    "coaching": ["coaching", "coaching-offers"],
 }
+# The tab each table is on (each is on one): its CSV reads the tab's default period.
+TABLE_TABS = {name: tab for tab, names in TAB_TABLES.items() for name in names}
 
 # Save quality needs saves old enough to have left again; win-back needs departures that
-# have been called: both look further back by default.
+# have been called: both look further back by default. The one place that says so: the
+# page and the CSV files of its tables read their period from here.
 DEFAULT_DAYS = {"quality": 455, "win-back": 365}
+
+# What a tab's filters cannot narrow, said on the tab.
+UNAPPLIED_FILTERS = {
+    "claims": gettext_lazy(
+        "The reason filters do not apply to claims: a claim has no cancellation reason."
+    ),
+    "satisfaction": gettext_lazy(
+        "Product and reason filters follow what a survey is about (the cancellation call, "
+        "claim or win-back); a claim survey has no reason, so a reason filter leaves it out."
+    ),
+    "coaching": gettext_lazy(
+        "The reason filters do not apply to the claim columns: a claim has no cancellation reason."
+    ),
+}
+
+
+def _filters(request, tab: str) -> Filters:
+    """The filters of the query string, the period defaulting to the tab's."""
+    return Filters.from_query(request.GET, default_days=DEFAULT_DAYS.get(tab, 90))
 
 
 def _require(request) -> None:
@@ -88,8 +110,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
             ),
         ], {"over_discounting": [r for r in value if r["over_discounting"]]}
     if tab == "reasons":
-        pareto = tables["reasons-lost"].rows
-        trend = analytics.reason_trend(filters, labels)
+        pareto, trend = tables["reasons-lost"].rows, tables["reasons-trend"]
         return [
             _chart(
                 "bar",
@@ -98,13 +119,13 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
                 [(_("Cancellations"), [r["n"] for r in pareto])],
                 percent=False,
             ),
-            {
-                "type": "line",
-                "title": str(_("Weekly cancellations of the five leading reasons")),
-                "labels": trend["weeks"],
-                "datasets": [{"label": s["label"], "data": s["data"]} for s in trend["series"]],
-                "percent": False,
-            },
+            _chart(
+                "line",
+                trend.title,
+                trend.rows,
+                [(c.label, [r[c.key] for r in trend.rows]) for c in trend.columns[1:]],
+                percent=False,
+            ),
         ], {"spikes": analytics.reason_spikes(filters, labels)}
     if tab == "win-back":
         months = tables["win-back-month"].rows
@@ -186,7 +207,7 @@ def dashboards(request):
     tab = request.GET.get("tab", "save-rate")
     if tab not in TABS:
         raise Http404
-    filters = Filters.from_query(request.GET, default_days=DEFAULT_DAYS.get(tab, 90))
+    filters = _filters(request, tab)
     labels = Labels()
     tables = {name: TABLES[name](filters, labels) for name in TAB_TABLES[tab]}
     for table in tables.values():
@@ -200,6 +221,7 @@ def dashboards(request):
         "filters": filters,
         "tables": tables.values(),
         "charts": charts,
+        "unapplied": UNAPPLIED_FILTERS.get(tab, ""),
         "query": query.urlencode(),
         "as_of": RequestFact.objects.order_by("-closed_on", "-closed_at")
         .values_list("closed_at", flat=True)
@@ -212,14 +234,17 @@ def dashboards(request):
 
 @require_GET
 def dashboard_csv(request, table):
-    """Any dashboard table as CSV, or every closed request (`requests`), streamed."""
+    """Any dashboard table as CSV, over the same default period as the tab it is on, or
+    every closed request (`requests`, over the period of the tab it was asked from), streamed."""
     _require(request)
-    filters = Filters.from_query(request.GET)
     if table == "requests":
+        tab = request.GET.get("tab", "")
+        filters = _filters(request, tab if tab in TABS else "save-rate")
         header = [str(h) for h in analytics.REQUEST_EXPORT_HEADER]
         values = analytics.request_export_rows(filters)
     elif table in TABLES:
-        built = TABLES[table](filters, Labels())
+        filters = _filters(request, TABLE_TABS[table])
+        built = TABLES[table](filters, Labels(), whole=True)
         header = [c.label for c in built.columns]
         values = built.csv_values()
     else:

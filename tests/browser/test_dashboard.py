@@ -11,7 +11,15 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TABS = ["Save rate", "Save quality", "Why they leave", "Win-back", "Claims", "Coaching"]
+TABS = [
+    "Save rate",
+    "Save quality",
+    "Why they leave",
+    "Win-back",
+    "Claims",
+    "Satisfaction",
+    "Coaching",
+]
 
 
 def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_dir):
@@ -19,6 +27,7 @@ def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_
     demo_seed(customers=120, today=today)
     seeded = history_seed(requests=300, claims=80, today=today)
     assert seeded.requests >= 300 and seeded.facts["requests"] == seeded.requests
+    assert seeded.surveys > 0
     supervisor = UserFactory(username="dash-supervisor", role=Role.SUPERVISOR, language="en")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}/accounts/login/")
@@ -36,5 +45,12 @@ def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_
         )
         assert drawn and all(drawn), name
         assert page.locator("tbody tr").count() > 1
+        if name == "Satisfaction":  # the demo history's surveys: scores and what they wrote
+            comments = page.locator("section[aria-labelledby=t-comments] tbody tr")
+            expect(comments.first.locator("td")).to_have_count(4)
+            expect(comments.first.locator("td").nth(3)).not_to_be_empty()
+            expect(page.locator("section[aria-labelledby=t-satisfaction]")).to_contain_text(
+                "After a save"
+            )
         slug = name.lower().replace(" ", "-")
         page.screenshot(path=str(artifacts_dir / f"dashboard-{slug}.png"), full_page=True)
