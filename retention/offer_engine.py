@@ -226,6 +226,25 @@ def offer_evaluate(*, offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> 
     )
 
 
+def offer_answers_for_reason(reason_id: int):
+    """(offer id, accepted, answered) over every answer given to customers with this
+    sub-reason: read from presentation_stats_idx alone (an index-only scan), so a history of
+    millions of presentations costs the live call milliseconds. No default ordering (it
+    would join the requests), and counts of a column the index holds."""
+    return (
+        OfferPresentation.objects.filter(
+            reason_id=reason_id,
+            answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
+        )
+        .order_by()
+        .values_list("offer_id")
+        .annotate(
+            accepted=Count("offer_id", filter=Q(answer=PresentationAnswer.ACCEPTED)),
+            answered=Count("offer_id"),
+        )
+    )
+
+
 def offer_context_load(
     *, request: CancellationRequest, now: datetime | None = None, presented_ids=None
 ):
@@ -253,17 +272,7 @@ def offer_context_load(
     )
     acceptance = {}
     if request.reason_id is not None:
-        for offer_id, accepted, answered in (
-            OfferPresentation.objects.filter(
-                reason_id=request.reason_id,
-                answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
-            )
-            .values_list("offer_id")
-            .annotate(
-                accepted=Count("pk", filter=Q(answer=PresentationAnswer.ACCEPTED)),
-                answered=Count("pk"),
-            )
-        ):
+        for offer_id, accepted, answered in offer_answers_for_reason(request.reason_id):
             acceptance[offer_id] = accepted / answered
     return OfferContext(
         contract=contract,

@@ -100,3 +100,14 @@ def test_the_queue_and_floor_read_only_the_open_items(position):
     plan = _plan(queryset)
     assert "Seq Scan" not in plan, plan
     assert any(f"using {index} " in plan for index in indexes), plan
+
+
+def test_the_consoles_acceptance_history_is_read_from_its_index_alone():
+    """How often each offer saved customers with this sub-reason, for the ranking on every
+    console page: an index-only scan of presentation_stats_idx, no join, whatever the
+    history (at a million closed requests this was 0.4 s with the join, 20 ms without)."""
+    from retention.offer_engine import offer_answers_for_reason
+
+    plan = _plan(offer_answers_for_reason(1))
+    assert "Index Only Scan using presentation_stats_idx" in plan, plan
+    assert "Join" not in plan and "retention_cancellationrequest" not in plan, plan
