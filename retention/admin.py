@@ -150,4 +150,22 @@ class CatalogVersionAdmin(admin.ModelAdmin):
 
 @admin.register(ScheduledChange)
 class ScheduledChangeAdmin(admin.ModelAdmin):
-    list_display = ("product", "effective_from", "created_by", "applied_at", "cancelled_at")
+    """Read-only: changes are scheduled and withdrawn in the catalog workspace (who, when)."""
+
+    list_display = (
+        "product",
+        "effective_from",
+        "created_by",
+        "applied_at",
+        "cancelled_at",
+        "cancelled_by",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
