@@ -355,9 +355,10 @@ _NET_SQL = (
 # half a million rows in about 0.3 s on two cores (eight sets in two parallel halves took
 # 0.4 s, and PostgreSQL only sometimes chose to run the halves side by side).
 _SAVE_SETS = {
-    # The Monday of the week, in date arithmetic (2000-01-03 was a Monday): date_trunc would
-    # convert every row to a timestamp in the session's time zone and back.
-    "week": ("(closed_on - (closed_on - DATE '2000-01-03') %% 7)",),
+    # The Monday of the week, in date arithmetic (2000-01-03 was a Monday; the second modulo
+    # for days before it): date_trunc would convert every row to a timestamp in the
+    # session's time zone and back.
+    "week": ("(closed_on - ((closed_on - DATE '2000-01-03') %% 7 + 7) %% 7)",),
     "reason": ("reason_id", "reason_category"),
     "product": ("product_id",),
     "agent": ("agent_id", "team_id"),

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -424,6 +425,17 @@ def desk_agents():
     )
 
 
+def _call_started(call):
+    """When the call on the line began: when it was opened, or when the promised callback
+    was taken up."""
+    return call.resumed_at or call.opened_at
+
+
+def _name(row: dict) -> str:
+    full = f"{row['agent__first_name']} {row['agent__last_name']}".strip()
+    return full or row["agent__username"]
+
+
 def floor_overview(*, user, now=None) -> dict:
     """Who is on which call and for how long, the calls waiting per queue, and today's
     outcomes: a fixed number of queries whatever the size of the floor or the book."""
@@ -436,18 +448,30 @@ def floor_overview(*, user, now=None) -> dict:
     if not user.has_perm("retention.approve_offers"):
         raise PermissionDenied
     now = now or timezone.now()
-    # A live call: the customer is on the line (a promised callback is not a call).
+    # A live call: the customer is on the line (a promised callback is not a call), and
+    # something happened on it lately; one left open and idle is counted apart. The newest
+    # first, so a pile of forgotten requests cannot push today's calls off the list.
+    idle_since = now - timedelta(minutes=settings.RETENTION_FLOOR_IDLE_MINUTES)
     calls = list(
-        CancellationRequest.objects.filter(state__in=LIVE_STATES)
+        CancellationRequest.objects.filter(state__in=LIVE_STATES, updated_at__gte=idle_since)
         .select_related("agent", "customer")
-        .order_by("opened_at", "pk")[:200]
+        .order_by("-opened_at", "-pk")[:200]
     )
     people: dict[int, dict] = {}
-    for call in calls:
-        name = call.agent.get_full_name() or call.agent.username
-        person = people.setdefault(call.agent_id, {"pk": call.agent_id, "name": name, "calls": []})
-        call.elapsed = int((now - call.opened_at).total_seconds())
+
+    def person_for(pk, name) -> dict:
+        return people.setdefault(pk, {"pk": pk, "name": name, "calls": [], "left_open": 0})
+
+    for call in sorted(calls, key=lambda c: (_call_started(c), c.pk)):
+        person = person_for(call.agent_id, call.agent.get_full_name() or call.agent.username)
+        call.elapsed = int((now - _call_started(call)).total_seconds())
         person["calls"].append(call)
+    for row in (
+        CancellationRequest.objects.filter(state__in=LIVE_STATES, updated_at__lt=idle_since)
+        .values("agent_id", "agent__username", "agent__first_name", "agent__last_name")
+        .annotate(n=Count("pk"))
+    ):
+        person_for(row["agent_id"], _name(row))["left_open"] = row["n"]
     for row in (
         Claim.objects.filter(state__in=CLAIM_OPEN_STATES)
         .values("agent_id", "agent__username", "agent__first_name", "agent__last_name")
@@ -457,11 +481,7 @@ def floor_overview(*, user, now=None) -> dict:
             overdue=Count("pk", filter=Q(promised_deadline__lt=now) | Q(flagged_at__isnull=False)),
         )
     ):
-        full = f"{row['agent__first_name']} {row['agent__last_name']}".strip()
-        name = full or row["agent__username"]
-        person = people.setdefault(row["agent_id"], {"pk": row["agent_id"], "name": name})
-        person.setdefault("calls", [])
-        person["claims"] = row
+        person_for(row["agent_id"], _name(row))["claims"] = row
     for person in people.values():
         person["longest"] = max((call.elapsed for call in person["calls"]), default=None)
     late = now - timedelta(hours=1)
@@ -490,7 +510,11 @@ def floor_overview(*, user, now=None) -> dict:
     return {
         "people": sorted(
             people.values(),
-            key=lambda p: (-(p["longest"] or -1), -p.get("claims", {}).get("n", 0), p["pk"]),
+            key=lambda p: (
+                -1 if p["longest"] is None else -p["longest"],
+                -p.get("claims", {}).get("n", 0),
+                p["pk"],
+            ),
         ),
         "queues": [(queue, queues.get(queue.value, {})) for queue in CallQueue],
         "saves": saves,

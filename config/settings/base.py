@@ -179,6 +179,8 @@ RETENTION_APPROVAL_TIMEOUT_SECONDS = env.int("RETENTION_APPROVAL_TIMEOUT_SECONDS
 RETENTION_SAVE_FOLLOW_UP_DAYS = env.int("RETENTION_SAVE_FOLLOW_UP_DAYS", default=7)
 RETENTION_SURVEY_CALL_DELAY_DAYS = env.int("RETENTION_SURVEY_CALL_DELAY_DAYS", default=1)
 RETENTION_FEE_ADJUSTMENT_INTERVAL_DAYS = 365
+# The floor: an open call with nothing done on it for this long counts as left open.
+RETENTION_FLOOR_IDLE_MINUTES = env.int("RETENTION_FLOOR_IDLE_MINUTES", default=120)
 
 # Claims (post-handling): interim contacts while open, the after-service greeting after
 # closing, compensation above the threshold needs a supervisor, idle limits per step.

@@ -44,9 +44,18 @@ def notes_untranslated(apps, schema_editor):
 
 
 def notes_in_english(apps, schema_editor):
+    """Back to notes stored as text (in English: the language they were written in is not
+    kept), and an import's note back to the bare status from the file."""
     CatalogVersion = apps.get_model("retention", "CatalogVersion")
-    for version in CatalogVersion.objects.exclude(note_params={}).iterator():
-        version.note = (version.note % version.note_params)[:200]
+    statuses = {text: status for status, text in IMPORTED.items()}
+    for version in CatalogVersion.objects.exclude(note="").iterator():
+        if version.action == "imported" and version.note in statuses:
+            note = statuses[version.note]
+        elif version.note_params:
+            note = (version.note % version.note_params)[:200]
+        else:
+            continue
+        version.note = note
         version.save(update_fields=["note"])
 
 

@@ -156,6 +156,8 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     max_offers = models.PositiveSmallIntegerField(_("offer limit"), default=3)
     state_before_callback = models.CharField(max_length=20, blank=True)
     callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    # When the promised callback was taken up: the call on the line began then (the floor).
+    resumed_at = models.DateTimeField(_("callback taken up"), null=True, blank=True)
     manager_requested_at = models.DateTimeField(
         _("customer asked for a manager"), null=True, blank=True
     )

@@ -26,7 +26,7 @@ from retention.choices import (
     ReasonCategory,
     RequestState,
 )
-from retention.errors import NotPermitted, RequestAlreadyOpen, ServiceError
+from retention.errors import Conflict, NotPermitted, RequestAlreadyOpen, ServiceError
 from retention.fsm import record_lock, transition_refusal, transition_run
 from retention.models import (
     AuditEntry,
@@ -224,12 +224,30 @@ def offer_present(
     return presentation
 
 
+def _waiting_offer(request: CancellationRequest, expected_presentation) -> OfferPresentation:
+    """The offer the supervisor is looking at must be the one waiting: if the agent has
+    since put another to the customer, deciding on the screen's would decide the other."""
+    presentation = request.current_presentation
+    if expected_presentation not in (None, "") and (
+        presentation is None or str(presentation.pk) != str(expected_presentation)
+    ):
+        raise Conflict(_("Another offer is waiting now; look at it before you decide."))
+    return presentation
+
+
 def offer_approve(
-    *, request_id: int, user, note: str = "", expected_state: str | None = None
+    *,
+    request_id: int,
+    user,
+    note: str = "",
+    expected_state: str | None = None,
+    expected_presentation: int | None = None,
 ) -> CancellationRequest:
+    """`expected_presentation`: the offer on the supervisor's screen (refused if another
+    one is waiting now)."""
     with transaction.atomic():
         request = _lock(request_id, expected_state)
-        presentation = request.current_presentation
+        presentation = _waiting_offer(request, expected_presentation)
         transition_run(request, "approve_offer", user=user, note=note)
         presentation.answer = PresentationAnswer.PENDING
         presentation.approval_decided_by, presentation.approval_decided_at = user, timezone.now()
@@ -241,13 +259,18 @@ def offer_approve(
 
 
 def offer_deny(
-    *, request_id: int, user, note: str, expected_state: str | None = None
+    *,
+    request_id: int,
+    user,
+    note: str,
+    expected_state: str | None = None,
+    expected_presentation: int | None = None,
 ) -> CancellationRequest:
     if not note.strip():
         raise ServiceError(_("Say why, so the agent can tell the customer."), code="note")
     with transaction.atomic():
         request = _lock(request_id, expected_state)
-        presentation = request.current_presentation
+        presentation = _waiting_offer(request, expected_presentation)
         transition_run(request, "deny_offer", user=user, note=note)
         presentation.approval_decided_by, presentation.approval_decided_at = user, timezone.now()
         presentation.approval_note = note
@@ -485,7 +508,7 @@ def cancellation_resume(
     with transaction.atomic():
         request = _lock(request_id, expected_state)
         transition_run(request, "resume", user=user)
-        request.callback_at = None
+        request.callback_at, request.resumed_at = None, timezone.now()
         request.save()
         _callbacks_close(request, CallTaskStatus.DONE)
     return request

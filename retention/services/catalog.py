@@ -19,7 +19,7 @@ import pghistory.models
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -327,8 +327,10 @@ def _delete_unused(fresh, *, user, refusal: str) -> None:
             if isinstance(fresh, Offer):
                 fresh.reasons.clear()
             fresh.delete()
-    except (ProtectedError, RestrictedError):
-        # Something began to refer to it since the check: nothing is deleted either way.
+    except (ProtectedError, RestrictedError, IntegrityError):
+        # A reference the check did not see (a table the relations do not name, or one
+        # committed in between): nothing is deleted either way. A reference still being
+        # written by another transaction fails that transaction at its commit instead.
         raise ServiceError(refusal % {"uses": _("other records")}) from None
 
 

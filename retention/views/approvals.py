@@ -51,8 +51,18 @@ class QueueItem:
 
     @property
     def key(self) -> tuple:
-        flag = getattr(self.subject, "flag_reason", "") if self.kind == "overdue" else ""
-        return (self.kind, self.subject.pk, flag)
+        """What the row shows that can change while it waits: the offer waiting (the agent
+        may have put another), who handles it (a supervisor may have handed it over), why a
+        claim is watched."""
+        subject = self.subject
+        handler = subject.claim.agent_id if self.kind == "compensation" else subject.agent_id
+        if self.kind == "approval":
+            detail = subject.current_presentation_id
+        elif self.kind == "overdue":
+            detail = subject.flag_reason
+        else:
+            detail = ""
+        return (self.kind, subject.pk, handler, detail)
 
 
 def queue_items(user, now) -> list[QueueItem]:
@@ -107,12 +117,15 @@ def approvals(request):
 def approval_decide(request, pk, decision):
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    seen = request.POST.get("expected_state") or None
+    seen = {
+        "expected_state": request.POST.get("expected_state") or None,
+        "expected_presentation": request.POST.get("presentation") or None,
+    }
     try:
         if decision == "approve":
-            offer_approve(request_id=pk, user=request.user, note=note, expected_state=seen)
+            offer_approve(request_id=pk, user=request.user, note=note, **seen)
         else:
-            offer_deny(request_id=pk, user=request.user, note=note, expected_state=seen)
+            offer_deny(request_id=pk, user=request.user, note=note, **seen)
     except Conflict as conflict:
         messages.warning(request, conflict.message)
     except ServiceError as refused:

@@ -31,6 +31,11 @@ def clock():
         yield traveller
 
 
+@pytest.fixture
+def other_supervisor(db):
+    return UserFactory(username="supervisor-han", role="supervisor")
+
+
 def _contract(product, tier="standard"):
     return ContractFactory(
         product=product,
@@ -291,3 +296,114 @@ def test_the_floor_counts_calls_due_and_overdue_per_queue(client, login, clock, 
     assert cells("agents") == ["2", "1", "0"]
     assert cells("specialists") == ["1", "0", "1"]
     assert cells("supervisors") == ["0", "0", "0"]
+
+
+# ---- what a row shows can change while it waits -----------------------------------------
+
+
+def _second_costly_offer():
+    from retention.choices import OfferKind, ReasonCategory
+    from tests.factories import OfferFactory
+
+    return OfferFactory(
+        code="MATCH-2",
+        kind=OfferKind.COMPETITOR_MATCH,
+        value=120000,
+        fixed_cost=90000,
+        agent_limit=50000,
+        reason_categories=[ReasonCategory.COMPETITOR],
+    )
+
+
+def test_a_decision_on_an_offer_no_longer_waiting_is_refused_and_changes_nothing(
+    client, login, clock, walk, agent, supervisor, other_supervisor, product, costly_offer
+):
+    request = walk("competitor", contract_=_contract(product))
+    first = svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    login(supervisor)
+    screen = client.get(reverse("approvals"), HTTP_HX_REQUEST="true").content.decode()
+    version = re.search(r"\?seen=(\w+)", screen).group(1)
+    assert f'name="presentation" value="{first.pk}"' in screen
+    # Meanwhile another supervisor denies it, and the agent puts a costlier one on hold.
+    svc.offer_deny(request_id=request.pk, user=other_supervisor, note="Too much")
+    second = svc.offer_present(
+        request_id=request.pk, user=agent, offer_id=_second_costly_offer().pk
+    )
+    # The queue hears about it (same request, another offer waiting) ...
+    poll = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200
+    assert f'name="presentation" value="{second.pk}"' in poll.content.decode()
+    # ... and the decision sent from the old screen is refused.
+    response = client.post(
+        reverse("approval_approve", args=[request.pk]),
+        {"expected_state": "awaiting_approval", "presentation": first.pk, "note": "ok"},
+        follow=True,
+    )
+    assert "Another offer is waiting now" in response.content.decode()
+    request.refresh_from_db()
+    assert (request.state, request.current_presentation_id) == ("awaiting_approval", second.pk)
+    assert OfferPresentation.objects.get(pk=second.pk).approval_decided_by is None
+
+
+def test_a_poll_hears_when_a_row_changes_hands(
+    client, login, clock, one_of_each, supervisor, other_supervisor
+):
+    items = one_of_each()
+    login(supervisor)
+    screen = client.get(reverse("approvals"), HTTP_HX_REQUEST="true").content.decode()
+    version = re.search(r"\?seen=(\w+)", screen).group(1)
+    claim_svc.claim_hand_over(claim_id=items["overdue"].pk, user=other_supervisor)
+    poll = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200
+
+
+def test_a_supervisors_own_items_have_no_decision_for_them(
+    client, login, clock, walk, supervisor, product, costly_offer
+):
+    own = walk("competitor", contract_=_contract(product), user=supervisor)
+    svc.offer_present(request_id=own.pk, user=supervisor, offer_id=costly_offer.pk)
+    gold = _contract(product, "gold")
+    claim = claim_svc.claim_open(
+        customer_id=gold.customer_id, contract_id=gold.pk, user=supervisor, subject="Noise"
+    )
+    walk_to(claim, ClaimState.COUNTERMEASURE_PLANNED, user=supervisor)
+    for amount in (60_000, 70_000):  # two on one claim: each row its own controls
+        claim_svc.compensation_propose(
+            claim_id=claim.pk, user=supervisor, form=CompensationForm.VOUCHER, amount=amount
+        )
+    login(supervisor)
+    body = client.get(reverse("approvals")).content.decode()
+    row = body[body.index(f'data-request="{own.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Your own request: another supervisor decides." in row
+    assert reverse("approval_approve", args=[own.pk]) not in row
+    compensations = re.findall(r'<tr data-kind="compensation".*?</tr>', body, re.S)
+    assert len(compensations) == 2
+    assert all("Your own claim: another supervisor decides." in r for r in compensations)
+    ids = re.findall(r'id="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_the_floor_counts_an_idle_open_call_apart_and_times_a_resumed_callback(
+    client, login, clock, walk, agent, supervisor, product
+):
+    forgotten = walk("dissatisfied", contract_=_contract(product))
+    CancellationRequest.objects.filter(pk=forgotten.pk).update(
+        opened_at=_ago(3 * 86400), updated_at=_ago(3 * 86400)
+    )
+    resumed = walk("financial_burden", contract_=_contract(product))
+    svc.cancellation_schedule_callback(
+        request_id=resumed.pk, user=agent, callback_at=NOW + timedelta(minutes=1)
+    )
+    clock.shift(timedelta(minutes=1))  # the promised call; the floor looks 30 s in
+    svc.cancellation_resume(request_id=resumed.pk, user=agent)
+    CancellationRequest.objects.filter(pk=resumed.pk).update(opened_at=_ago(86400))
+    clock.shift(timedelta(seconds=30))
+    login(supervisor)
+    body = client.get(reverse("floor")).content.decode()
+    kim = body[body.index(f'data-agent="{agent.pk}"') :]
+    kim = kim[: kim.index("</tr>")]
+    assert f'data-call="{forgotten.pk}"' not in kim
+    assert 'data-left-open="1"' in kim and "1 left open" in kim
+    call = kim[kim.index(f'data-call="{resumed.pk}"') :]
+    assert 'data-waited="30">0:30<' in call
