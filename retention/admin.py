@@ -20,6 +20,20 @@ from retention.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services (with their checks and audit): shown, never
+    added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("customer_no", "name", "phone_masked", "region", "value_tier")
@@ -75,22 +89,13 @@ class PresentationInline(admin.TabularInline):
 
 
 @admin.register(CancellationRequest)
-class CancellationRequestAdmin(admin.ModelAdmin):
+class CancellationRequestAdmin(ReadOnlyAdmin):
     """Read-only: requests move only through the services (the state field is protected)."""
 
     list_display = ("pk", "contract", "agent", "state", "reason", "opened_at")
     list_filter = ("state",)
     raw_id_fields = ("contract", "customer", "agent")
     inlines = [PresentationInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallTask)
@@ -132,24 +137,15 @@ class BattlecardAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogVersion)
-class CatalogVersionAdmin(admin.ModelAdmin):
+class CatalogVersionAdmin(ReadOnlyAdmin):
     """Read-only: versions are written by the catalog workspace, never edited."""
 
     list_display = ("at", "subject_type", "subject_id", "version", "action", "user")
     list_filter = ("action", "subject_type")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ScheduledChange)
-class ScheduledChangeAdmin(admin.ModelAdmin):
+class ScheduledChangeAdmin(ReadOnlyAdmin):
     """Read-only: changes are scheduled and withdrawn in the catalog workspace (who, when)."""
 
     list_display = (
@@ -160,12 +156,3 @@ class ScheduledChangeAdmin(admin.ModelAdmin):
         "cancelled_at",
         "cancelled_by",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
