@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 NOSERVERS := DATABASE_URL=postgres://unused/unused REDIS_URL=redis://unused:6379/0
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check bench diagrams messages clean
+.PHONY: help run dev test lint format check bench loadtest diagrams messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(STAMP) ## Start the whole stack with demo data (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL)
+run: $(STAMP) ## Start the whole stack with demo data, served as in production (gunicorn, DEBUG off)
 	$(PY) scripts/stack.py run
+
+dev: $(STAMP) ## The same stack with Django's auto-reloading development server and DEBUG on
+	$(PY) scripts/stack.py dev
 
 test: $(STAMP) ## Run the whole test suite against real PostgreSQL and Redis
 	$(PY) scripts/stack.py test $(ARGS)
@@ -35,6 +38,9 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Benchmarks at scale (seeding rate, ...); writes docs/bench-report.txt
 	$(PY) scripts/stack.py bench $(ARGS)
+
+loadtest: $(STAMP) ## Simulated agents against `make run`'s stack; writes docs/loadtest-report.txt
+	$(PY) scripts/loadtest.py $(ARGS)
 
 messages: $(STAMP) ## Extract and compile translations (needs gettext; no servers needed)
 	$(NOSERVERS) $(PY) manage.py makemessages -l ko -l en --no-obsolete --ignore=.venv --ignore=.data --ignore=staticfiles

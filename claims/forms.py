@@ -2,12 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from retention.forms import submission_field
+
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class ClaimOpenForm(forms.Form):
     subject = forms.CharField(label=_("What is the claim about?"), max_length=200)
     contract = forms.IntegerField(required=False)
+    submission = submission_field()
 
 
 class TextForm(forms.Form):
@@ -47,6 +50,7 @@ class CompensationForm(forms.Form):
     form = forms.CharField(max_length=20)
     amount = forms.IntegerField(label=_("Amount (KRW)"))
     description = forms.CharField(required=False, max_length=2000)
+    submission = submission_field()
 
 
 class CustomerTypeForm(forms.Form):

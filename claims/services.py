@@ -33,6 +33,7 @@ from retention.permissions import can_decide_approval, can_handle_request
 from retention.services.audit import audit_record
 from retention.services.calls import call_task_request
 from retention.services.cancellations import cancellation_open
+from retention.services.submissions import submission_once
 from retention.services.supervision import handler_change
 
 S = ClaimState
@@ -62,12 +63,18 @@ def _text(value: str | None) -> str:
 # ---- opening ---------------------------------------------------------------------------------
 
 
-def claim_open(*, customer_id: int, user, subject: str, contract_id: int | None = None) -> Claim:
+def claim_open(
+    *, customer_id: int, user, subject: str, contract_id: int | None = None, submission=None
+) -> Claim:
+    """Open a claim at `received`. `submission`: the form's one-time key, so the same form
+    sent twice (or twenty times at once) opens one claim."""
     if not user.has_perm("retention.handle_calls"):
         raise NotPermitted(_("Only agents and supervisors handle claims."))
     subject = _text(subject)
     if not subject:
         raise ServiceError(_("Say in a few words what the claim is about."), code="subject")
+    if len(subject) > 200:
+        raise ServiceError(_("Keep the subject under 200 characters."), code="subject")
     with transaction.atomic():
         try:
             customer = Customer.objects.get(pk=customer_id)
@@ -80,27 +87,24 @@ def claim_open(*, customer_id: int, user, subject: str, contract_id: int | None 
                 belongs = False
             if not belongs:
                 raise ServiceError(_("That contract is not this customer's."), code="contract")
-        now = timezone.now()
-        recent = Claim.objects.filter(
-            customer=customer,
-            agent=user,
-            subject=subject[:200],
-            state=S.RECEIVED,
-            received_at__gte=now - timedelta(seconds=30),
-        ).first()
-        if recent is not None:
-            return recent  # the form sent twice: one claim
-        claim = Claim.objects.create(
-            customer=customer,
-            contract_id=contract_id,
-            agent=user,
-            subject=subject[:200],
-            received_at=now,
-            last_activity_at=now,
-            next_contact_due=now + timedelta(days=settings.CLAIMS_INTERIM_CONTACT_DAYS),
+
+        def create() -> Claim:
+            now = timezone.now()
+            claim = Claim.objects.create(
+                customer=customer,
+                contract_id=contract_id,
+                agent=user,
+                subject=subject,
+                received_at=now,
+                last_activity_at=now,
+                next_contact_due=now + timedelta(days=settings.CLAIMS_INTERIM_CONTACT_DAYS),
+            )
+            audit_record(subject=claim, action="open", target=claim.state, user=user)
+            return claim
+
+        return submission_once(
+            kind="claim.open", key=submission, user=user, model=Claim, create=create
         )
-        audit_record(subject=claim, action="open", target=claim.state, user=user)
-    return claim
 
 
 # ---- the seven steps -------------------------------------------------------------------------
@@ -335,10 +339,11 @@ def claim_start_cancellation(*, claim_id: int, user):
 
 
 def compensation_propose(
-    *, claim_id: int, user, form: str, amount: int, description: str = ""
+    *, claim_id: int, user, form: str, amount: int, description: str = "", submission=None
 ) -> Compensation:
     """Material or emotional compensation in KRW. Up to the threshold it is granted at once;
-    above it a supervisor approves."""
+    above it a supervisor approves. `submission`: the form's one-time key (sent twice, one
+    compensation); without one, the same proposal within 30 s counts as a double click."""
     if form not in CompensationForm.values:
         raise ServiceError(_("Choose the form of compensation."), code="form")
     try:
@@ -366,37 +371,43 @@ def compensation_propose(
             amount=amount,
             proposed_at__gte=timezone.now() - timedelta(seconds=30),
         ).first()
-        if recent is not None:
+        if recent is not None and submission is None:
             return recent  # the same proposal twice in a moment: a double click
-        given = sum(
-            claim.compensations.exclude(status=CompensationStatus.DENIED).values_list(
-                "amount", flat=True
+
+        def create() -> Compensation:
+            given = sum(
+                claim.compensations.exclude(status=CompensationStatus.DENIED).values_list(
+                    "amount", flat=True
+                )
             )
+            # The threshold is on what the claim has cost in all, so splitting a large
+            # refund into small ones still reaches a supervisor.
+            needs_approval = given + amount > settings.CLAIMS_COMPENSATION_APPROVAL_THRESHOLD
+            compensation = Compensation.objects.create(
+                claim=claim,
+                form=form,
+                amount=amount,
+                description=_text(description),
+                status=(
+                    CompensationStatus.AWAITING_APPROVAL
+                    if needs_approval
+                    else CompensationStatus.APPROVED
+                ),
+                proposed_by=user,
+            )
+            audit_record(
+                subject=claim,
+                action="compensation_propose",
+                source=claim.state,
+                target=claim.state,
+                user=user,
+                data={"form": form, "amount": amount, "needs_approval": needs_approval},
+            )
+            return compensation
+
+        return submission_once(
+            kind="compensation", key=submission, user=user, model=Compensation, create=create
         )
-        # The threshold is on what the claim has cost in all, so splitting a large refund
-        # into small ones still reaches a supervisor.
-        needs_approval = given + amount > settings.CLAIMS_COMPENSATION_APPROVAL_THRESHOLD
-        compensation = Compensation.objects.create(
-            claim=claim,
-            form=form,
-            amount=amount,
-            description=_text(description),
-            status=(
-                CompensationStatus.AWAITING_APPROVAL
-                if needs_approval
-                else CompensationStatus.APPROVED
-            ),
-            proposed_by=user,
-        )
-        audit_record(
-            subject=claim,
-            action="compensation_propose",
-            source=claim.state,
-            target=claim.state,
-            user=user,
-            data={"form": form, "amount": amount, "needs_approval": needs_approval},
-        )
-    return compensation
 
 
 def compensation_decide(

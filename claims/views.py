@@ -13,7 +13,7 @@ from claims.selectors import claim_console_data, claim_get_for_user, claims_for_
 from retention.errors import RequestAlreadyOpen, ServiceError
 from retention.permissions import supervisor_required
 from retention.views.approvals import handed_over_message, handover_target
-from retention.views.steps import Action, step, step_run
+from retention.views.steps import Action, form_errors, step, step_run
 
 ACTIONS: dict[str, Action] = {
     "apologize": step(f.EmptyForm, svc.claim_apologize),
@@ -41,6 +41,7 @@ ACTIONS: dict[str, Action] = {
         form="form",
         amount="amount",
         description="description",
+        submission="submission",
     ),
     "tag_customer_type": step(
         f.CustomerTypeForm,
@@ -68,7 +69,7 @@ def claim_open(request, customer_pk):
         raise PermissionDenied
     form = f.ClaimOpenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say in a few words what the claim is about."))
+        messages.error(request, form_errors(form))
         return redirect("customer", pk=customer_pk)
     try:
         claim = svc.claim_open(
@@ -76,6 +77,7 @@ def claim_open(request, customer_pk):
             user=request.user,
             subject=form.cleaned_data["subject"],
             contract_id=form.cleaned_data["contract"],
+            submission=form.cleaned_data["submission"],
         )
     except ServiceError as refused:
         messages.error(request, refused.message)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from retention.choices import OfferKind, ProductCategory, ReasonCategory, ValueTier
 from retention.models import Battlecard, CustomerType, Offer, Product, Reason, StepScript
 from retention.scripts import CALL_SCRIPTS, STEP_SCRIPTS
+from retention.text import CONTROL
 
 # Sanity limits: a value beyond these is a typo, not a policy.
 MAX_BENEFIT_KRW = 5_000_000
@@ -453,9 +454,12 @@ class ProductCatalogForm(VersionedForm):
         return data
 
 
+IMPORT_MAX_CHARS = 2_000_000
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), required=False)
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False, max_length=IMPORT_MAX_CHARS)
 
     def clean(self):
         data = super().clean()
@@ -468,6 +472,10 @@ class ImportForm(forms.Form):
                 data["content"] = raw.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise forms.ValidationError(_("The file is not UTF-8 text.")) from error
+            if CONTROL.search(data["content"]):
+                raise forms.ValidationError(
+                    _("The file contains control characters (such as NUL); it is not a CSV.")
+                )
         if not data.get("content"):
             raise forms.ValidationError(_("Choose a CSV file."))
         return data

@@ -6,6 +6,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def submission_field() -> forms.UUIDField:
+    """The one-time key a create form carries ({% submission_key %} renders it), so the same
+    form sent twice creates once (retention.services.submissions)."""
+    return forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date: reload the page and send it again."),
+            "invalid": _("This form is out of date: reload the page and send it again."),
+        },
+    )
+
+
+class CoachingNoteForm(forms.Form):
+    agent = forms.IntegerField(error_messages={"required": _("Choose an agent from the list.")})
+    text = forms.CharField(max_length=5000, error_messages={"required": _("Write the note first.")})
+    submission = submission_field()
+
+
 class ReasonForm(forms.Form):
     reason = forms.IntegerField(
         label=_("Reason"), error_messages={"required": _("Choose a reason from the list.")}

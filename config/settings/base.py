@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "csp",
     "django_htmx",
     "template_partials",
     "django_fsm",
@@ -46,7 +48,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request (the session cookie is a query): see its docstring.
+    "retention.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,11 +89,31 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # No JIT: it compiles each large dashboard aggregate anew (over 100 ms) to save less than that.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip()
+# Connections are bounded by design: with DB_POOL_MAX_SIZE set (gunicorn sets it to its
+# threads; Celery processes to 1), each process borrows from a pool of at most that many
+# connections and a request that cannot get one within DB_POOL_TIMEOUT seconds is answered
+# 503 (config/errors.py), so a burst can never exhaust the server's max_connections. The
+# README's "Connections" gives the sum. Without a pool (tests, manage.py), one connection per
+# thread, closed at the end of each request.
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0)
+if DB_POOL_MAX_SIZE:
+    _db_options["pool"] = {
+        "min_size": min(env.int("DB_POOL_MIN_SIZE", default=1), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DB_POOL_TIMEOUT", default=3.0),
+        "max_idle": 120,
+        "reconnect_timeout": 5,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A connection the server dropped (restart, pg_terminate_backend) is replaced before it is
+# used (with a pool: before the pool hands it out), so the app recovers by itself when the
+# database is back.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
@@ -126,6 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "accounts.services.login_attempt_username"
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -135,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -145,6 +172,48 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Retention Desk <desk@localhost>")
 
+# Security headers on every response. No inline script or style anywhere: scripts and
+# styles come from our own static files, htmx is told not to inject its indicator style
+# nor to evaluate code (templates/base.html, meta htmx-config), and charts read their data
+# from a JSON block, which a browser does not execute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The input guard (retention.middleware): the longest value accepted in a query string and
+# in a submitted field. Forms and models set tighter limits where a field has one.
+INPUT_MAX_QUERY_LENGTH = 1_000
+INPUT_MAX_FIELD_LENGTH = 20_000
+CSRF_FAILURE_VIEW = "retention.views.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
@@ -233,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
     "catalog-changes": {
         "task": "retention.tasks.scheduled_changes_apply_task",
         "schedule": 60.0,
+    },
+    "submissions-purge": {
+        "task": "retention.tasks.submissions_purge_task",
+        "schedule": crontab(hour=4, minute=10),
     },
     "win-back-daily": {
         "task": "retention.tasks.win_back_daily_task",

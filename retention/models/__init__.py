@@ -18,6 +18,7 @@ from retention.models.catalog import (
     StepScript,
 )
 from retention.models.facts import ClaimFact, RequestFact
+from retention.models.submissions import Submission
 from retention.models.surveys import Survey, survey_token_hash
 from retention.models.winback import WinBackCase
 
@@ -40,6 +41,7 @@ __all__ = [
     "RequestFact",
     "ScheduledChange",
     "StepScript",
+    "Submission",
     "Survey",
     "WinBackCase",
     "add_months",

@@ -8,6 +8,7 @@ from accounts.models import User
 from retention.errors import NotPermitted, ServiceError
 from retention.fsm import record_lock
 from retention.services.audit import audit_record
+from retention.services.submissions import submission_once
 
 
 def _check_supervisor(user) -> None:
@@ -49,8 +50,9 @@ def handler_change(
     return subject
 
 
-def coaching_note_write(*, user, agent_id, text: str):
-    """A supervisor's coaching note for an agent; the agent sees it on their home page."""
+def coaching_note_write(*, user, agent_id, text: str, submission=None):
+    """A supervisor's coaching note for an agent; the agent sees it on their home page.
+    `submission`: the form's one-time key (sent twice, one note)."""
     from retention.models import CoachingNote
 
     _check_supervisor(user)
@@ -61,7 +63,15 @@ def coaching_note_write(*, user, agent_id, text: str):
         agent = User.objects.get(pk=int(agent_id), is_active=True)
     except (User.DoesNotExist, TypeError, ValueError):
         raise ServiceError(_("Choose an agent from the list."), code="agent") from None
-    with transaction.atomic():
-        note = CoachingNote.objects.create(agent=agent, author=user, text=text[:5000])
+    if len(text) > 5000:
+        raise ServiceError(_("Keep the note under 5,000 characters."), code="text")
+
+    def create() -> CoachingNote:
+        note = CoachingNote.objects.create(agent=agent, author=user, text=text)
         audit_record(subject=note, action="coach", user=user, data={"agent": agent.pk})
-    return note
+        return note
+
+    with transaction.atomic():
+        return submission_once(
+            kind="coaching", key=submission, user=user, model=CoachingNote, create=create
+        )

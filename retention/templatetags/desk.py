@@ -1,11 +1,20 @@
 """Formatting for the desk: money in won for the agent's language, states as words."""
 
+import uuid
+
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from retention.choices import OfferKind, RequestState
 
 register = template.Library()
+
+
+@register.simple_tag
+def submission_key():
+    """The hidden one-time key of a create form: sent twice, it still creates once."""
+    return format_html('<input type="hidden" name="submission" value="{}">', uuid.uuid4())
 
 
 @register.filter

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from retention.analytics import csv_rows
 from retention.choices import ContractStatus, ReasonCategory
 from retention.errors import ServiceError
+from retention.middleware import accepts_long_input
 from retention.models import CancellationRequest, Offer, Reason, ScheduledChange
 from retention.offer_engine import offer_rank_preview, offer_reach
 from retention.scripts import CALL_SCRIPTS, STEP_SCRIPTS
@@ -303,6 +304,7 @@ def offers_export(request):
     return response
 
 
+@accepts_long_input(svc.cf.IMPORT_MAX_CHARS)
 def offers_import(request):
     """Upload → dry run listing every row's errors → import (all rows or none)."""
     _require(request, EDIT)

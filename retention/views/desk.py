@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import RequestAlreadyOpen, ServiceError
+from retention.http import local_redirect
 from retention.selectors import (
     coaching_notes_for,
     customer_get_for_user,
@@ -70,10 +71,5 @@ def cancellation_start(request, contract_pk):
         return redirect("console", pk=already.request_id)
     except ServiceError as refused:
         messages.error(request, refused.message)
-        back = request.POST.get("back", "")
-        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}
-        ):
-            back = "search"
-        return redirect(back)
+        return local_redirect(request, request.POST.get("back"), fallback="search")
     return redirect("console", pk=opened.pk)

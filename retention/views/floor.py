@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import ServiceError
+from retention.forms import CoachingNoteForm
 from retention.permissions import supervisor_required
 from retention.selectors import desk_agents, floor_overview
 from retention.services.supervision import coaching_note_write
+from retention.views.steps import form_errors
 
 
 @require_GET
@@ -24,16 +26,21 @@ def floor(request):
 @require_POST
 @supervisor_required
 def coaching_note(request):
-    try:
-        coaching_note_write(
-            user=request.user,
-            agent_id=request.POST.get("agent"),
-            text=request.POST.get("text", ""),
-        )
-    except ServiceError as refused:
-        messages.error(request, refused.message)
+    form = CoachingNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
     else:
-        messages.success(request, _("The note is on the agent's home page."))
+        try:
+            coaching_note_write(
+                user=request.user,
+                agent_id=form.cleaned_data["agent"],
+                text=form.cleaned_data["text"],
+                submission=form.cleaned_data["submission"],
+            )
+        except ServiceError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The note is on the agent's home page."))
     if request.POST.get("next") == "coaching":
         return redirect(f"{reverse('dashboards')}?tab=coaching")
     return redirect("floor")

@@ -29,6 +29,12 @@ def step(
     return Action(form=form_class, service=service, kwargs=kwargs, stateful=stateful)
 
 
+def form_errors(form: forms.Form) -> str:
+    """Every error of a refused form, as one message (each said once)."""
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    return " ".join(dict.fromkeys(errors))
+
+
 def step_run(
     request, actions: dict[str, Action], name: str, pk: int, *, subject: str = "request_id"
 ) -> bool:
@@ -40,8 +46,7 @@ def step_run(
         return False
     form = action.form(request.POST)
     if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, form_errors(form))
         return False
     arguments = {arg: form.cleaned_data[name] for arg, name in action.kwargs.items()}
     if action.stateful:

@@ -34,6 +34,27 @@
       }
     }
   });
+  // Buttons that open a dialog, selects that submit their form: no inline handlers (CSP).
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-open-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.dataset.openDialog);
+      if (dialog && !dialog.open) {
+        dialog.showModal();
+      }
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-submit-on-change]")) {
+      event.target.form.submit();
+    }
+  });
   // A note typed while the network was down is kept in the browser until it is saved. It is
   // put back only over the very text it was typed on, never over someone's newer notes.
   document.addEventListener("input", function (event) {

@@ -64,3 +64,33 @@ def browser_type_launch_args(browser_type_launch_args, chromium_path):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(browser, monkeypatch):
+    """Every page a browser test opens is watched: a Content-Security-Policy violation in
+    the console (an inline script or style the policy blocked) fails the test."""
+    violations: list[str] = []
+
+    def watch(page):
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", lambda *a, **k: watch(new_page(*a, **k)))
+    yield violations
+    assert not violations, violations

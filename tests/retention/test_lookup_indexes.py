@@ -1,7 +1,11 @@
-"""The live-call lookups are served by indexes, never by a scan of the customers table.
+"""The live-call lookups are served by indexes, never by a scan of a big table.
 
-The test tables are tiny, so the planner would happily scan them; with sequential scans
-disabled, a lookup that still scans has no index it can use.
+Two kinds of guarantee. For a lookup by phone, name or number: an index exists that serves
+it (the tables are tiny, so sequential scans are disabled; a lookup that still scans has no
+index it can use). For what the queue and the floor read every few seconds: on a book shaped
+like a real one (thousands of closed requests and claims, a handful open, statistics fresh),
+the planner's cheapest plan goes through a partial index over the open items, on any
+PostgreSQL version the project runs on (the machine's 15, the embedded 18).
 """
 
 import pytest
@@ -19,15 +23,45 @@ TABLES = [
 ]
 
 
-def _plan(queryset) -> str:
+def _plan(queryset, *, seqscan: bool = False) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         # Fresh statistics: an earlier test's bulk load may have analysed these tables.
         for table in TABLES:
             cursor.execute(f"ANALYZE {table}")
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        if not seqscan:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        return plan
+
+
+def _copies(instance, count: int, **overrides) -> None:
+    """`count` copies of a saved row, with `overrides` (column: SQL value), in one INSERT."""
+    model = type(instance)
+    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    values = [overrides.get(column, f'"{column}"') for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) '
+            f'SELECT {", ".join(values)} FROM "{model._meta.db_table}", '
+            "generate_series(1, %s) WHERE id = %s",
+            [count, instance.pk],
+        )
+
+
+@pytest.fixture
+def closed_book(agent):
+    """Like a real book: 20,000 closed requests and claims for every open one."""
+    from claims.services import claim_open
+    from retention.services.cancellations import cancellation_open
+
+    contract = ContractFactory()
+    request = cancellation_open(contract_id=contract.pk, user=agent)
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Leak")
+    _copies(request, 20_000, state="'cancelled'", closed_at="now()")
+    _copies(claim, 20_000, state="'closed'", closed_at="now()")
 
 
 @pytest.fixture(autouse=True)
@@ -93,11 +127,12 @@ def _queue_and_floor_reads():
 
 
 @pytest.mark.parametrize("position", range(6))
-def test_the_queue_and_floor_read_only_the_open_items(position):
+def test_the_queue_and_floor_read_only_the_open_items(closed_book, position):
     """A book of a million closed requests must not be scanned every two seconds: each read
-    goes through an index over the open items only (a partial index)."""
+    goes through an index over the open items only (a partial index), chosen by the planner
+    as the cheapest plan (sequential scans allowed)."""
     queryset, indexes = _queue_and_floor_reads()[position]
-    plan = _plan(queryset)
+    plan = _plan(queryset, seqscan=True)
     assert "Seq Scan" not in plan, plan
     assert any(f"using {index} " in plan for index in indexes), plan
 

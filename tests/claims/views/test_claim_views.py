@@ -1,6 +1,7 @@
 """The claim screens: open from the customer view, walk the seven steps, the supervisors'
 queue, per role, with bad input and bounded queries."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -22,7 +23,8 @@ def _state(claim) -> str:
 
 
 def _act(client, claim, name, data=None, *, seen=None):
-    payload = {"expected_state": seen or _state(claim), **(data or {})}
+    # Every form of the console carries its one-time key, as the rendered page does.
+    payload = {"expected_state": seen or _state(claim), "submission": uuid.uuid4(), **(data or {})}
     return client.post(reverse("claim_act", args=[claim.pk, name]), payload, HTTP_HX_REQUEST="true")
 
 
@@ -35,7 +37,7 @@ def contract():
 def claim(client_as_agent, contract):
     response = client_as_agent.post(
         reverse("claim_open", args=[contract.customer_id]),
-        {"subject": "Water purifier leaks", "contract": contract.pk},
+        {"subject": "Water purifier leaks", "contract": contract.pk, "submission": uuid.uuid4()},
     )
     created = Claim.objects.get()
     assert response.url == reverse("claim_console", args=[created.pk])
@@ -187,7 +189,10 @@ def test_claim_pages_run_a_bounded_number_of_queries(client_as_agent, claim, cus
     demo_seed(customers=customers, today=timezone.localdate())
     for _ in range(customers // 100):
         other = ContractFactory()
-        client_as_agent.post(reverse("claim_open", args=[other.customer_id]), {"subject": "Noise"})
+        client_as_agent.post(
+            reverse("claim_open", args=[other.customer_id]),
+            {"subject": "Noise", "submission": uuid.uuid4()},
+        )
     counts = {}
     for label, url in [
         ("console", reverse("claim_console", args=[claim.pk])),

@@ -1,5 +1,6 @@
 """The ways a rushed or curious user could get around the rules, each refused."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services as claim_svc
-from retention.errors import NotPermitted
+from retention.errors import NotPermitted, ServiceError
 from retention.models import CallTask, Contract, WinBackCase
 from retention.services import cancellations as svc
 from retention.services.calls import call_task_claim
@@ -60,8 +61,24 @@ def test_a_double_click_on_give_gives_once(agent, contract):
 
 
 def test_a_double_submitted_claim_is_opened_once(agent, contract):
-    for _ in range(2):
-        claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
+    key = uuid.uuid4()
+    opened = [
+        claim_svc.claim_open(
+            customer_id=contract.customer_id, user=agent, subject="Noise", submission=key
+        )
+        for _ in range(2)
+    ]
+    assert contract.customer.claims.count() == 1
+    assert opened[0] == opened[1]
+
+
+def test_a_key_sent_by_someone_else_creates_nothing(agent, supervisor, contract):
+    key = uuid.uuid4()
+    claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="A", submission=key)
+    with pytest.raises(ServiceError, match="already sent"):
+        claim_svc.claim_open(
+            customer_id=contract.customer_id, user=supervisor, subject="B", submission=key
+        )
     assert contract.customer.claims.count() == 1
 
 

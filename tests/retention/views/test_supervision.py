@@ -1,6 +1,7 @@
 """A customer asks for a manager; a supervisor takes over or reassigns; the floor view."""
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -105,7 +106,10 @@ def test_the_floor_is_for_supervisors(client, login, request, who, expected):
 
 def test_a_coaching_note_reaches_the_agents_home_page(client, login, agent, supervisor):
     login(supervisor)
-    client.post(reverse("coach", args=[]), {"agent": agent.pk, "text": "Lead with empathy"})
+    client.post(
+        reverse("coach"),
+        {"agent": agent.pk, "text": "Lead with empathy", "submission": uuid.uuid4()},
+    )
     login(agent)
     body = client.get(reverse("home")).content.decode()
     assert "From your supervisor" in body
