@@ -12,4 +12,5 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
 RUN useradd --system --uid 10001 desk && chown -R desk /app
 USER desk
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.conf.py"]

@@ -17,7 +17,7 @@ threads = int(os.environ.get("WEB_THREADS") or 4)
 worker_class = "config.server.SheddingThreadWorker"
 # Connections a worker accepts before it stops accepting (the rest wait in the listen
 # backlog); requests among them that wait too long for a thread are shed.
-worker_connections = int(os.environ.get("WEB_WORKER_CONNECTIONS") or 200)
+worker_connections = int(os.environ.get("WEB_WORKER_CONNECTIONS") or 1000)
 backlog = 1024
 keepalive = 5
 timeout = int(os.environ.get("WEB_TIMEOUT") or 30)

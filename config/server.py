@@ -52,7 +52,7 @@ def shed_when_queued_too_long(application, *, limit: float | None = None):
     """Wrap a WSGI application: 503 + Retry-After for a request that waited over `limit`.
     `/healthz` is never shed, so a load balancer sees the server alive while it is busy."""
     if limit is None:
-        limit = float(os.environ.get("WEB_SHED_AFTER_SECONDS", "3"))
+        limit = float(os.environ.get("WEB_SHED_AFTER_SECONDS", "2"))
 
     def app(environ, start_response):
         if limit > 0 and queued_seconds() > limit and environ.get("PATH_INFO") != "/healthz":

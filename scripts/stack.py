@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
 BIN = Path(sys.executable).parent
-DATABASE_NAME = "retention"
+DATABASE_NAME = os.environ.get("STACK_DATABASE", "retention")
 GRACE_SECONDS = 15
 # The embedded server's connection limit, and what `run` keeps free of it for manage.py,
 # psql and an admin's session (README, "Connections").

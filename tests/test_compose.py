@@ -63,3 +63,19 @@ def test_the_dockerfile_serves_the_same_wsgi_module():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "config.wsgi:application" in dockerfile
     assert (ROOT / "config" / "wsgi.py").is_file()
+
+
+def test_compose_and_the_dockerfile_serve_with_the_server_settings_make_run_uses():
+    assert "gunicorn config.wsgi:application -c config/gunicorn.conf.py" in " ".join(
+        _command("web")
+    )
+    assert '"-c", "config/gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+    stack = (ROOT / "scripts" / "stack.py").read_text()
+    assert '"-c", "config/gunicorn.conf.py"' in stack
+
+
+def test_celery_processes_take_one_pooled_connection_each():
+    for name in ("worker", "beat"):
+        assert COMPOSE["services"][name]["environment"]["DB_POOL_MAX_SIZE"] == "1"
+    postgres = COMPOSE["services"]["postgres"]["command"]
+    assert "max_connections=100" in postgres

@@ -34,6 +34,33 @@
       }
     }
   });
+  // A refused or failed htmx request says why, where a screen reader hears it: the message
+  // of the error page the server sent (the input guard, 403, 503), or that nothing arrived.
+  function flash(text) {
+    var box = document.getElementById("flash");
+    if (!box || !text) {
+      return;
+    }
+    var line = document.createElement("p");
+    line.className = "message message-error";
+    line.textContent = text;
+    box.replaceChildren(line);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    var said = page.querySelector(".error-message") || page.querySelector(".error-title");
+    flash(said ? said.textContent.trim() : String(event.detail.xhr.status));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var box = document.getElementById("flash");
+    flash(box && box.dataset.unreachable);
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("flash");
+    if (box) {
+      box.replaceChildren();
+    }
+  });
   // Buttons that open a dialog, selects that submit their form: no inline handlers (CSP).
   document.addEventListener("click", function (event) {
     var opener = event.target.closest && event.target.closest("[data-open-dialog]");

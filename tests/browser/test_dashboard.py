@@ -40,6 +40,8 @@ def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_
     for name in TABS:
         page.get_by_role("navigation", name="Dashboards").get_by_role("link", name=name).click()
         expect(page.get_by_role("heading", level=2)).to_have_text(name)
+        # The heading shows before the scripts at the end of the page have run.
+        page.wait_for_load_state("load")
         drawn = page.evaluate(
             "() => [...document.querySelectorAll('canvas')].map(c => !!Chart.getChart(c))"
         )

@@ -47,7 +47,8 @@ class Answer:
 
 
 def fetch(url: str, *, cookie: str = "", timeout: float = 10) -> Answer:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    headers = {"Accept-Language": "en", **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return Answer(response.status, dict(response.headers), response.read())
