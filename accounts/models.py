@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import person_name
 from accounts.roles import Role
 
 
@@ -52,6 +53,15 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """The name as it reads (accounts.names): 김지은, Jane Park."""
+        return person_name(self.first_name, self.last_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name shown wherever this person appears; the username if they have none."""
+        return person_name(self.first_name, self.last_name, fallback=self.username)
 
     def has_role(self, role: Role | str) -> bool:
         if self.is_superuser:

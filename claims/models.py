@@ -172,6 +172,14 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("customer type"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notes last written by"),
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

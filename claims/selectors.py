@@ -23,7 +23,7 @@ def claim_get_for_user(*, user, pk) -> Claim:
         raise PermissionDenied
     try:
         claim = Claim.objects.select_related(
-            "customer", "contract__product", "agent", "customer_type", "instructed_by"
+            "customer", "contract__product", "agent", "customer_type", "instructed_by", "notes_by"
         ).get(pk=int(pk))
     except (Claim.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -88,7 +88,6 @@ def claim_console_data(*, claim: Claim, user) -> dict:
         "root_causes": RootCause.choices,
         "now": now,
         "idle_minutes": int((now - claim.last_activity_at).total_seconds() // 60),
-        "version": f"{claim.state}|{','.join(sorted(actions))}",
         "requests": list(claim.cancellation_requests.all()),
         "text_steps": _text_steps(),
     }

@@ -293,7 +293,7 @@ def claim_notes_save(*, claim_id: int, user, notes: str) -> Claim:
         _check_may_handle(claim, user)
         if not claim.is_open:
             raise ServiceError(_("This claim is closed; its notes are final."), code="closed")
-        claim.notes = notes
+        claim.notes, claim.notes_by = notes, user
         claim.save()
     return claim
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +11,7 @@ from claims import services as svc
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
 from retention.errors import RequestAlreadyOpen, ServiceError
 from retention.permissions import supervisor_required
+from retention.screens import screen_draw, screen_poll
 from retention.views.approvals import handed_over_message, handover_target
 from retention.views.steps import Action, form_errors, step, step_run
 
@@ -52,8 +52,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _render(request, claim, *, partial: bool):
-    context = claim_console_data(claim=claim, user=request.user)
+SCREEN = "claims/console.html#console-screen"
+
+
+def _render(request, claim, *, partial: bool, failed: str = ""):
+    data = {**claim_console_data(claim=claim, user=request.user), "failed": failed}
+    context = screen_draw(request, SCREEN, data)
     template = "claims/console.html#console" if partial else "claims/console.html"
     return render(request, template, context)
 
@@ -94,21 +98,22 @@ def claim_console(request, pk):
 @require_GET
 def claim_poll(request, pk):
     claim = claim_get_for_user(user=request.user, pk=pk)
-    context = claim_console_data(claim=claim, user=request.user)
-    if request.GET.get("seen") == context["version"]:
-        return HttpResponse(status=204)
-    response = render(request, "claims/console.html#console", context)
-    response["HX-Retarget"] = "#console"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return screen_poll(
+        request,
+        screen=SCREEN,
+        frame="claims/console.html#console",
+        context=claim_console_data(claim=claim, user=request.user),
+        target="#console",
+    )
 
 
 @require_POST
 def claim_act(request, pk, name):
     claim_get_for_user(user=request.user, pk=pk)
-    step_run(request, ACTIONS, name, pk, subject="claim_id")
+    done = step_run(request, ACTIONS, name, pk, subject="claim_id")
     if request.htmx:
-        return _render(request, claim_get_for_user(user=request.user, pk=pk), partial=True)
+        claim = claim_get_for_user(user=request.user, pk=pk)
+        return _render(request, claim, partial=True, failed="" if done else name)
     return redirect("claim_console", pk=pk)
 
 

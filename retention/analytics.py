@@ -238,7 +238,7 @@ class Labels:
     def agent(self, pk) -> str:
         def load():
             users = User.objects.only("username", "first_name", "last_name")
-            return {u.pk: (u.get_full_name() or u.username) for u in users}
+            return {u.pk: u.display_name for u in users}
 
         return self._get("agent", load).get(pk) or _("(unknown)")
 
@@ -1390,7 +1390,7 @@ def filter_choices() -> dict:
         "reasons": [(r.pk, r.label) for r in Reason.objects.all()],
         "teams": list(Team.objects.values_list("pk", "name")),
         "agents": [
-            (u.pk, u.get_full_name() or u.username)
+            (u.pk, u.display_name)
             for u in User.objects.filter(groups__permissions__codename="handle_calls")
             .distinct()
             .order_by("username")

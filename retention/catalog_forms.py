@@ -100,6 +100,8 @@ class OfferCatalogForm(VersionedForm):
             "name_en",
             "script_ko",
             "script_en",
+            "pitch_ko",
+            "pitch_en",
             "kind",
             "value",
             "duration_months",
@@ -122,6 +124,10 @@ class OfferCatalogForm(VersionedForm):
         widgets = {
             "script_ko": forms.Textarea(attrs={"rows": 3}),
             "script_en": forms.Textarea(attrs={"rows": 3}),
+            # Edited through one field per branch and language (below); the JSON travels
+            # hidden so a restore or an import that carries it whole is read the same way.
+            "pitch_ko": forms.HiddenInput,
+            "pitch_en": forms.HiddenInput,
             "reasons": forms.CheckboxSelectMultiple,
             "active_from": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "active_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -143,9 +149,58 @@ class OfferCatalogForm(VersionedForm):
         self.fields["variant_of"].queryset = originals
         for name in ("active_from", "active_until"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+        for language, label in (("ko", _("Korean")), ("en", _("English"))):
+            pitches = getattr(self.instance, f"pitch_{language}") or {}
+            for category, category_label in OFFER_CATEGORIES:
+                self.fields[f"pitch_{language}__{category}"] = forms.CharField(
+                    label=_("Pitch for %(branch)s (%(language)s)")
+                    % {"branch": category_label, "language": label},
+                    required=False,
+                    max_length=500,
+                    initial=pitches.get(category, ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=_("Empty: the general script is said."),
+                )
+
+    @property
+    def changed_data(self):
+        """A per-branch pitch field absent from the data (a restore, an import) is not a
+        change: the pitches came whole, in the hidden JSON, or not at all."""
+        return [
+            name
+            for name in super().changed_data
+            if not name.startswith("pitch_") or "__" not in name or name in self.data
+        ]
+
+    def _clean_pitches(self, data):
+        """Each language's pitches from the per-branch fields when the form has them (a
+        person editing), else as the hidden JSON carries them (a restore, an import); only
+        the branches the offer answers are kept."""
+        categories = set(data.get("reason_categories") or [])
+        for language in ("ko", "en"):
+            typed = {
+                category: (data.get(f"pitch_{language}__{category}") or "").strip()
+                for category, _label in OFFER_CATEGORIES
+                if f"pitch_{language}__{category}" in self.data
+            }
+            if typed:
+                pitches = typed
+            elif f"pitch_{language}" in self.data:
+                pitches = data.get(f"pitch_{language}") or {}
+            else:  # a file from before pitches existed: keep them as they are
+                pitches = getattr(self.instance, f"pitch_{language}") or {}
+            if not isinstance(pitches, dict):
+                self.add_error(f"pitch_{language}", _("Pitches are one text per branch."))
+                continue
+            data[f"pitch_{language}"] = {
+                category: str(text)[:500]
+                for category, text in pitches.items()
+                if category in categories and str(text).strip()
+            }
 
     def clean(self):
         data = super().clean()
+        self._clean_pitches(data)
         _stripped(self, "name_ko", "name_en", "script_ko", "script_en")
         self._check_code()
         kind, value = data.get("kind"), data.get("value")

@@ -490,7 +490,16 @@ DEMO_OFFERS = [
         "You can keep the same care service on a model with a lower monthly fee.",
         30_000,
         None,
-        {},
+        {
+            "pitch_ko": {
+                "dissatisfaction": "지금 제품이 잘 맞지 않으신다면, 관리 서비스는 그대로 두고 "
+                "더 간단한 모델로 바꿔 드릴 수 있습니다."
+            },
+            "pitch_en": {
+                "dissatisfaction": "If this model does not suit you, we can switch you to a "
+                "simpler one and keep the same care service."
+            },
+        },
     ),
     (
         "FIN-FREE-1",
@@ -574,7 +583,16 @@ DEMO_OFFERS = [
         "While you are away you can pause the rental for up to 3 months.",
         5_000,
         None,
-        {},
+        {
+            "pitch_ko": {
+                "financial": "형편이 나아지실 때까지 최대 3개월 동안 렌탈료 없이 쉬어 가실 수 "
+                "있고, 그 기간만큼 계약이 뒤로 미뤄집니다."
+            },
+            "pitch_en": {
+                "financial": "Until things get easier you can pause for up to 3 months with "
+                "no fee at all; the contract simply moves back by that time."
+            },
+        },
     ),
     (
         "CMP-MATCH",

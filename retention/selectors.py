@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from retention.choices import ContractStatus, RequestState
+from accounts.names import person_name
+from retention.choices import ContractStatus, ReasonCategory, RequestState
 from retention.models import (
     AuditEntry,
     Battlecard,
@@ -125,6 +127,7 @@ def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRe
             "agent",
             "customer_type",
             "current_presentation",
+            "notes_by",
         ).get(pk=int(pk))
     except (CancellationRequest.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -144,8 +147,6 @@ def console_rail(
     request: CancellationRequest, presentations: list[OfferPresentation]
 ) -> list[RailStep]:
     """Where the call is in the tree: the path taken, the current step highlighted."""
-    from django.utils.translation import gettext as _
-
     state = request.state
     steps = []
     steps.append(
@@ -216,11 +217,7 @@ def console_data(*, request: CancellationRequest, user) -> dict:
         .select_related("user")
         .order_by("at", "pk")
     )
-    reasons = (
-        list(Reason.objects.filter(is_active=True).order_by("category", "sort_order"))
-        if "identify_reason" in actions
-        else []
-    )
+    reasons = reason_picker(user=user) if "identify_reason" in actions else []
     return {
         "req": request,
         "rail": console_rail(request, presentations),
@@ -238,7 +235,6 @@ def console_data(*, request: CancellationRequest, user) -> dict:
         if request.state in (RequestState.OFFER_PRESENTED, RequestState.AWAITING_APPROVAL)
         else None,
         "now": timezone.now(),
-        "version": console_version(request=request, actions=actions),
         "tenure": request.contract.tenure_months(),
         "today_iso": timezone.localdate().isoformat(),
         "pickup_default": (
@@ -247,15 +243,57 @@ def console_data(*, request: CancellationRequest, user) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class PickerReason:
+    reason: Reason
+    key: str  # typed to pick it: the category's number and the reason's place in it
+    search: str  # what typing matches: both languages, the code, the Korean initials
+
+
+@dataclass(frozen=True)
+class PickerGroup:
+    label: str
+    reasons: list[PickerReason]
+    frequent: bool = False
+
+
+FREQUENT_REASONS = 3
+
+
+def reason_picker(*, user) -> list[PickerGroup]:
+    """The reasons grouped by category, each with a two-digit key (category, place), and
+    first the few this agent recorded most in the last 90 days (2 queries)."""
+    from retention.text import hangul_initials
+
+    reasons = list(Reason.objects.filter(is_active=True).order_by("category", "sort_order", "pk"))
+    entries, groups = {}, []
+    for number, (category, label) in enumerate(ReasonCategory.choices, start=1):
+        members = [r for r in reasons if r.category == category]
+        for place, reason in enumerate(members, start=1):
+            words = f"{reason.label_ko} {reason.label_en} {reason.code}".lower()
+            entries[reason.pk] = PickerReason(
+                reason=reason,
+                key=f"{number}{place}",
+                search=f"{words} {hangul_initials(reason.label_ko)}",
+            )
+        if members:
+            groups.append(PickerGroup(str(label), [entries[r.pk] for r in members]))
+    since = timezone.now() - timedelta(days=90)
+    frequent = (
+        CancellationRequest.objects.filter(agent=user, opened_at__gte=since, reason__isnull=False)
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason")[:FREQUENT_REASONS]
+    )
+    mine = [entries[row["reason"]] for row in frequent if row["reason"] in entries]
+    if mine:
+        groups.insert(0, PickerGroup(str(_("Your most used")), mine, frequent=True))
+    return groups
+
+
 def console_actions(*, request: CancellationRequest, user) -> set[str]:
     """The steps this user may take now: exactly django-fsm's available transitions."""
     return {t.name for t in request.get_available_user_state_transitions(user)}
-
-
-def console_version(*, request: CancellationRequest, actions: set[str]) -> str:
-    """Changes whenever what the console shows must change (state, or a step appearing,
-    such as withdrawing an approval request once the timeout passes)."""
-    return f"{request.state}|{','.join(sorted(actions))}"
 
 
 # "Oldest and most valuable first": a valuable customer counts as having waited longer.
@@ -415,13 +453,17 @@ def manager_requests(*, user) -> list[CancellationRequest]:
 
 
 def desk_agents():
-    """People who take calls, for reassigning (one query; a floor has dozens, not millions)."""
+    """People who take calls, by team then name, for reassigning and coaching (one query; a
+    floor has dozens, not millions)."""
     from accounts.models import User
 
-    return list(
+    people = list(
         User.objects.filter(is_active=True, groups__name__in=["agent", "retention_specialist"])
-        .distinct()
-        .order_by("username")[:500]
+        .select_related("team")
+        .distinct()[:500]
+    )
+    return sorted(
+        people, key=lambda u: (u.team is None, u.team.name if u.team else "", u.display_name)
     )
 
 
@@ -432,8 +474,9 @@ def _call_started(call):
 
 
 def _name(row: dict) -> str:
-    full = f"{row['agent__first_name']} {row['agent__last_name']}".strip()
-    return full or row["agent__username"]
+    return person_name(
+        row["agent__first_name"], row["agent__last_name"], fallback=row["agent__username"]
+    )
 
 
 def floor_overview(*, user, now=None) -> dict:
@@ -463,7 +506,7 @@ def floor_overview(*, user, now=None) -> dict:
         return people.setdefault(pk, {"pk": pk, "name": name, "calls": [], "left_open": 0})
 
     for call in sorted(calls, key=lambda c: (_call_started(c), c.pk)):
-        person = person_for(call.agent_id, call.agent.get_full_name() or call.agent.username)
+        person = person_for(call.agent_id, call.agent.display_name)
         call.elapsed = int((now - _call_started(call)).total_seconds())
         person["calls"].append(call)
     for row in (

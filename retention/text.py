@@ -10,3 +10,13 @@ import re
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # In a URL, a query or a cookie nothing needs even those.
 CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# The initial consonant (초성) of each Hangul syllable, so "ㅇㄱ" finds "요금".
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+
+
+def hangul_initials(text: str) -> str:
+    """The initial consonants of the Hangul syllables in `text` (other characters dropped)."""
+    return "".join(
+        _INITIALS[(ord(ch) - 0xAC00) // 588] for ch in text if "\uac00" <= ch <= "\ud7a3"
+    )

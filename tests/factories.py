@@ -15,7 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "Test"
+    # The name shown for the person: their username, unless a test gives them a real name.
+    first_name = factory.LazyAttribute(lambda user: user.username)
     language = "en"
     password = factory.django.Password("correct-horse-battery")
 

@@ -128,6 +128,14 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     competitor_name = models.CharField(_("competitor"), max_length=100, blank=True)
     competitor_offer = models.TextField(_("what the competitor offered"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notes last written by"),
+    )
     customer_type = models.ForeignKey(
         "retention.CustomerType",
         on_delete=models.PROTECT,

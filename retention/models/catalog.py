@@ -58,6 +58,10 @@ class Offer(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     script_ko = models.TextField(_("agent script (Korean)"))
     script_en = models.TextField(_("agent script (English)"))
+    # A pitch line per reason category (branch) it answers, in each language; the console
+    # shows the one for the call's branch, else the general script.
+    pitch_ko = models.JSONField(_("pitch per branch (Korean)"), default=dict, blank=True)
+    pitch_en = models.JSONField(_("pitch per branch (English)"), default=dict, blank=True)
     kind = models.CharField(_("type"), max_length=24, choices=OfferKind.choices)
     value = models.PositiveIntegerField(_("value"), default=0)
     duration_months = models.PositiveSmallIntegerField(
@@ -179,6 +183,14 @@ class Offer(models.Model):
     @property
     def script(self) -> str:
         return self.script_ko if _in_korean() else self.script_en
+
+    def pitch_for(self, category: str | None, *, korean: bool | None = None) -> str:
+        """What to say for a call in this branch: its pitch line, else the general script."""
+        korean = _in_korean() if korean is None else korean
+        pitches, script = (
+            (self.pitch_ko, self.script_ko) if korean else (self.pitch_en, self.script_en)
+        )
+        return (pitches or {}).get(category or "") or script
 
     def is_open_at(self, now) -> bool:
         """Inside its active window at `now` (a bound left empty does not limit it)."""

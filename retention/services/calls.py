@@ -152,14 +152,16 @@ def call_task_prepare(*, call_task_id: int, now: datetime | None = None) -> Call
 # ---- agents take calls and log outcomes ------------------------------------------------------
 
 
-def call_task_claim(*, call_task_id: int, user) -> CallTask:
+def call_task_claim(*, call_task_id: int, user, early: bool = False) -> CallTask:
     """Take a due call, so two agents never call the same customer. One conditional UPDATE:
-    of two agents clicking at once, exactly one gets it."""
+    of two agents clicking at once, exactly one gets it. `early`: the agent confirmed taking
+    a call before it is due (a customer asked to be called back sooner); recorded as such."""
     if not user.has_perm("retention.handle_calls"):
         raise NotPermitted(_("Only agents and supervisors make calls."))
     now = timezone.now()
+    due = Q() if early else Q(due_at__lte=now)
     taken = (
-        CallTask.objects.filter(pk=call_task_id, due_at__lte=now)
+        CallTask.objects.filter(due, pk=call_task_id)
         .filter(Q(status=CallTaskStatus.DUE) | Q(status=CallTaskStatus.SCHEDULED))
         .filter(Q(assignee__isnull=True) | Q(assignee=user))
         .update(status=CallTaskStatus.IN_PROGRESS, assignee=user, claimed_at=now, updated_at=now)
@@ -178,7 +180,9 @@ def call_task_claim(*, call_task_id: int, user) -> CallTask:
     if taken:
         from retention.services.audit import audit_record
 
-        audit_record(subject=task, action="take_call", target=task.status, user=user)
+        early = early and task.due_at > now
+        data = {"early": True, "due_at": task.due_at.isoformat()} if early else None
+        audit_record(subject=task, action="take_call", target=task.status, user=user, data=data)
     if task.prepared_at is None:
         # Taken before beat dispatched it: get it ready now (survey link, consent check).
         task = call_task_prepare(call_task_id=task.pk)

@@ -195,8 +195,9 @@ def offer_present(
             code=offer.code,
             name_ko=offer.name_ko,
             name_en=offer.name_en,
-            script_ko=offer.script_ko,
-            script_en=offer.script_en,
+            # What the agent said: the pitch for this branch, kept as it was said.
+            script_ko=offer.pitch_for(request.reason.category, korean=True),
+            script_en=offer.pitch_for(request.reason.category, korean=False),
             kind=offer.kind,
             value=offer.value,
             terms=evaluation.terms,
@@ -557,7 +558,7 @@ def cancellation_notes_save(*, request_id: int, user, notes: str) -> Cancellatio
             raise NotPermitted(_("You are not allowed to take that step."))
         if not request.is_open:
             raise ServiceError(_("This request is closed; its notes are final."), code="closed")
-        request.notes = notes
+        request.notes, request.notes_by = notes, user
         request.save()
     return request
 

@@ -11,6 +11,7 @@ is refused (`Conflict`), never silently merged.
 
 import csv
 import io
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from retention import catalog_forms as cf
+from retention.choices import ReasonCategory
 from retention.errors import Conflict, ServiceError
 from retention.models import (
     Battlecard,
@@ -510,8 +512,11 @@ class RelatedNames(dict):
 
 
 def _display(form_field, value, names: RelatedNames) -> str:
-    if value in (None, "", []):
+    if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, dict):  # an offer's pitch per branch
+        labels = dict(ReasonCategory.choices)
+        return " · ".join(f"{labels.get(k, k)}: {v}" for k, v in sorted(value.items()))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(form_field, forms.ModelMultipleChoiceField):
@@ -628,6 +633,8 @@ def offers_export_rows():
             else:
                 value = getattr(offer, name)
                 value = "" if value is None else value
+                if isinstance(value, dict):  # pitches per branch, as JSON
+                    value = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
             row.append(value)
         yield row
 
@@ -643,6 +650,8 @@ class ImportRow:
 def _row_data(row: dict, products: dict, reasons: dict, offers: dict) -> tuple[dict, list[str]]:
     data, errors = {}, []
     for name in cf.OfferCatalogForm._meta.fields:
+        if name in ("pitch_ko", "pitch_en") and name not in row:
+            continue  # a file from before pitches: they stay as they are
         raw = _unescaped((row.get(name) or "").strip())
         if name in _LIST_FIELDS:
             items = [v.strip() for v in raw.split(";") if v.strip()]

@@ -18,6 +18,12 @@ def submission_key():
 
 
 @register.filter
+def pitch(offer, category) -> str:
+    """The offer's pitch for the call's branch (reason category), else its script."""
+    return offer.pitch_for(category)
+
+
+@register.filter
 def krw(value) -> str:
     """30000 → "30,000원" in Korean, "KRW 30,000" in English. Whole won, always."""
     if value is None or value == "":

@@ -3,13 +3,11 @@ valuable first: customers asking for a manager, offers above an agent's authorit
 on hold), escalated claims waiting for an instruction, compensations to approve, and claims
 past their promised deadline or idle too long."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +17,7 @@ from claims.selectors import supervisor_queue_claims
 from retention.errors import Conflict, ServiceError
 from retention.forms import NoteForm
 from retention.permissions import supervisor_required
+from retention.screens import screen_page
 from retention.selectors import approvals_pending, desk_agents, manager_requests, queue_order
 from retention.services.cancellations import cancellation_hand_over, offer_approve, offer_deny
 
@@ -94,9 +93,6 @@ def _queue(user) -> dict:
         "items": items,
         "counts": sorted(counts.items(), key=lambda pair: -pair[1]),
         "agents": desk_agents(),
-        # What is waiting, not for how long: polls answer 204 while it stays the same, and
-        # the waiting times tick on in the browser (desk.js, [data-waited]).
-        "version": hashlib.sha1(repr([i.key for i in items]).encode()).hexdigest()[:16],
         "now": now,
     }
 
@@ -104,12 +100,15 @@ def _queue(user) -> dict:
 @require_GET
 @supervisor_required
 def approvals(request):
-    context = _queue(request.user)
-    if request.htmx:
-        if request.GET.get("seen") == context["version"]:
-            return HttpResponse(status=204)  # nothing new: keep what the supervisor is typing
-        return render(request, "retention/approvals.html#queue", context)
-    return render(request, "retention/approvals.html", context)
+    return _queue_page(request)
+
+
+def _queue_page(request):
+    """Polls answer 204 while what is on screen stays the same (what the supervisor types is
+    kept), and the waiting times tick on in the browser (desk.js, [data-waited])."""
+    return screen_page(
+        request, page="retention/approvals.html", name="queue", context=_queue(request.user)
+    )
 
 
 @require_POST
@@ -131,7 +130,7 @@ def approval_decide(request, pk, decision):
     except ServiceError as refused:
         messages.error(request, refused.message)
     if request.htmx:
-        return render(request, "retention/approvals.html#queue", _queue(request.user))
+        return _queue_page(request)
     return redirect("approvals")
 
 
@@ -163,5 +162,5 @@ def handed_over_message(request, subject, what: str) -> None:
     if subject.agent_id == request.user.pk:
         messages.success(request, _("%(what)s is yours now.") % {"what": what})
     else:
-        who = subject.agent.get_full_name() or subject.agent.username
+        who = subject.agent.display_name
         messages.success(request, _("%(what)s now goes to %(who)s.") % {"what": what, "who": who})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from retention.errors import ServiceError
+from retention.screens import screen_page
 from retention.selectors import call_screen_data, call_task_for_user_or_404, call_tasks_for_user
 from retention.services.calls import call_task_claim, call_task_log_outcome
 from retention.services.winback import win_back_declined, win_back_won
@@ -20,7 +21,8 @@ def _int_or_none(value):
 
 @require_GET
 def my_calls(request):
-    return render(request, "retention/calls.html", call_tasks_for_user(user=request.user))
+    context = call_tasks_for_user(user=request.user)
+    return screen_page(request, page="retention/calls.html", name="my-calls", context=context)
 
 
 @require_GET
@@ -33,7 +35,7 @@ def call_screen(request, pk):
 def call_take(request, pk):
     call_task_for_user_or_404(user=request.user, pk=pk)
     try:
-        call_task_claim(call_task_id=pk, user=request.user)
+        call_task_claim(call_task_id=pk, user=request.user, early=request.POST.get("early") == "1")
     except ServiceError as refused:
         messages.error(request, refused.message)
         return redirect("my_calls")

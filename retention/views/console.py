@@ -7,7 +7,6 @@ as it really is; the notes live outside the swapped part, so nothing typed is lo
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,12 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from retention import forms as f
 from retention.choices import RequestState
 from retention.errors import ServiceError
-from retention.selectors import (
-    cancellation_get_for_user,
-    console_actions,
-    console_data,
-    console_version,
-)
+from retention.screens import screen_draw, screen_poll
+from retention.selectors import cancellation_get_for_user, console_data
 from retention.services import cancellations as svc
 from retention.views.steps import Action, step, step_run
 
@@ -62,9 +57,14 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _render_console(request, pk, *, status: int = 200):
+SCREEN = "retention/console.html#console-screen"
+
+
+def _render_console(request, pk, *, status: int = 200, failed: str = ""):
+    """`failed`: the step just refused, whose field then has the focus (to add the note)."""
     obj = cancellation_get_for_user(user=request.user, pk=pk)
-    context = console_data(request=obj, user=request.user)
+    data = {**console_data(request=obj, user=request.user), "failed": failed}
+    context = screen_draw(request, SCREEN, data, prefix=f"{obj.state}|")
     template = "retention/console.html#console" if request.htmx else "retention/console.html"
     return render(request, template, context, status=status)
 
@@ -76,38 +76,32 @@ def console(request, pk):
 
 @require_GET
 def console_poll(request, pk):
-    """Polled every 2 s: nothing (204) while the state is the one on screen, else the fresh
-    console, so an approval appears while the customer holds, without a reload."""
+    """Polled every 2 s: nothing (204) while the console on screen is still true, else the
+    fresh console, so an approval appears while the customer holds, without a reload."""
     obj = cancellation_get_for_user(user=request.user, pk=pk)
     seen = request.GET.get("seen", "")
-    if seen == console_version(
-        request=obj, actions=console_actions(request=obj, user=request.user)
-    ):
-        return HttpResponse(status=204)
-    if seen.split("|")[0] != obj.state:
+    if seen and seen.split("|")[0] != obj.state:
         messages.info(
             request,
             _("The request moved on: it is now at “%(state)s”.")
             % {"state": RequestState(obj.state).label},
         )
-    response = render(
-        request, "retention/console.html#console", console_data(request=obj, user=request.user)
+    return screen_poll(
+        request,
+        screen=SCREEN,
+        frame="retention/console.html#console",
+        context=console_data(request=obj, user=request.user),
+        target="#console",
+        prefix=f"{obj.state}|",
     )
-    response["HX-Retarget"] = "#console"
-    response["HX-Reswap"] = "outerHTML"
-    return response
 
 
 @require_POST
 def console_act(request, pk, name):
     cancellation_get_for_user(user=request.user, pk=pk)  # 404 / 403 before anything else
-    step_run(request, ACTIONS, name, pk)
-    return _done(request, pk)
-
-
-def _done(request, pk):
+    done = step_run(request, ACTIONS, name, pk)
     if request.htmx:
-        return _render_console(request, pk)
+        return _render_console(request, pk, failed="" if done else name)
     return redirect("console", pk=pk)
 
 

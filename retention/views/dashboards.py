@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from retention import analytics
 from retention.analytics import TABLES, Filters, Labels, csv_rows
 from retention.models import RequestFact
+from retention.selectors import desk_agents
 
 TABS = {
     "save-rate": gettext_lazy("Save rate"),
@@ -229,6 +230,8 @@ def dashboards(request):
         **figures,
         **analytics.filter_choices(),
     }
+    if tab == "coaching":
+        context["coaching_agents"] = desk_agents()
     return render(request, "retention/dashboards.html", context)
 
 

@@ -1,7 +1,7 @@
 """The floor view for supervisors: who is on which call, what is waiting, today so far."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from retention.errors import ServiceError
 from retention.forms import CoachingNoteForm
 from retention.permissions import supervisor_required
+from retention.screens import screen_page
 from retention.selectors import desk_agents, floor_overview
 from retention.services.supervision import coaching_note_write
 from retention.views.steps import form_errors
@@ -18,9 +19,7 @@ from retention.views.steps import form_errors
 @supervisor_required
 def floor(request):
     context = {**floor_overview(user=request.user), "agents": desk_agents()}
-    if request.htmx:
-        return render(request, "retention/floor.html#board", context)
-    return render(request, "retention/floor.html", context)
+    return screen_page(request, page="retention/floor.html", name="board", context=context)
 
 
 @require_POST

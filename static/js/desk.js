@@ -61,6 +61,28 @@
       box.replaceChildren();
     }
   });
+  // Notes someone else saved reach the screen with the next redraw (.notes-by-other): they
+  // replace the field when nothing is being typed there, else the agent is told.
+  function notesFromOthers(root) {
+    var theirs = root.querySelector && root.querySelector(".notes-by-other");
+    var area = document.querySelector("[data-notes-key]");
+    if (!theirs || !area || area.dataset.notesBase === theirs.textContent) {
+      return;
+    }
+    var status = document.getElementById("notes-status");
+    if (area.value === (area.dataset.notesBase || "")) {
+      area.value = theirs.textContent;
+      area.dataset.notesBase = theirs.textContent;
+      if (status) {
+        status.textContent = theirs.dataset.message;
+      }
+    } else if (status) {
+      status.textContent = theirs.dataset.conflict;
+    }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    notesFromOthers(event.detail.target.ownerDocument);
+  });
   // Buttons that open a dialog, selects that submit their form: no inline handlers (CSP).
   document.addEventListener("click", function (event) {
     var opener = event.target.closest && event.target.closest("[data-open-dialog]");
@@ -144,5 +166,163 @@
         localStorage.removeItem(area.dataset.notesKey);
       }
     });
+  });
+})();
+// The reason picker: type a word (either language), the Korean initials (ㅇㄱ) or the two-digit
+// key; arrows move, Enter picks. Picking records the reason at once, unless it is a
+// competitor's, whose name and offer come next.
+(function () {
+  "use strict";
+  function parts(picker) {
+    return {
+      input: picker.querySelector("[role=combobox]"),
+      hidden: picker.querySelector("input[type=hidden]"),
+      options: Array.prototype.slice.call(picker.querySelectorAll("[role=option]")),
+      groups: Array.prototype.slice.call(picker.querySelectorAll(".reason-group")),
+    };
+  }
+  function activate(p, option) {
+    p.options.forEach(function (o) {
+      o.classList.remove("active");
+      o.setAttribute("aria-selected", "false");
+    });
+    if (option) {
+      option.classList.add("active");
+      option.setAttribute("aria-selected", "true");
+      p.input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      p.input.removeAttribute("aria-activedescendant");
+    }
+  }
+  function visible(p) {
+    return p.options.filter(function (o) { return !o.hidden; });
+  }
+  function filter(picker) {
+    var p = parts(picker);
+    var query = p.input.value.trim().toLowerCase();
+    var exact = null;
+    p.options.forEach(function (o) {
+      var match = !query || o.dataset.key.indexOf(query) === 0 || o.dataset.search.indexOf(query) >= 0;
+      o.hidden = !match;
+      if (!exact && o.dataset.key === query) {
+        exact = o;
+      }
+    });
+    p.groups.forEach(function (group) {
+      var next = group.nextElementSibling;
+      var any = false;
+      while (next && !next.classList.contains("reason-group")) {
+        any = any || !next.hidden;
+        next = next.nextElementSibling;
+      }
+      group.hidden = !any;
+    });
+    activate(p, exact || visible(p)[0] || null);
+  }
+  function choose(picker, option) {
+    var p = parts(picker);
+    p.hidden.value = option.dataset.value;
+    p.input.value = option.textContent.replace(/\s+/g, " ").trim();
+    activate(p, option);
+    var form = picker.closest("form");
+    if (option.dataset.category === "competitor") {
+      var name = form.querySelector("[name=competitor_name]");
+      if (name) {
+        name.focus();
+        return;
+      }
+    }
+    form.requestSubmit();
+  }
+  document.addEventListener("input", function (event) {
+    var picker = event.target.closest && event.target.closest("[data-reason-picker]");
+    if (picker && event.target.matches("[role=combobox]")) {
+      parts(picker).hidden.value = "";
+      filter(picker);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var picker = event.target.closest && event.target.closest("[data-reason-picker]");
+    if (!picker || !event.target.matches("[role=combobox]")) {
+      return;
+    }
+    var p = parts(picker);
+    var shown = visible(p);
+    var at = shown.indexOf(picker.querySelector("[role=option].active"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      activate(p, shown[Math.min(Math.max(at + step, 0), shown.length - 1)] || null);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (at >= 0) {
+        choose(picker, shown[at]);
+      }
+    } else if (event.key === "Escape") {
+      p.input.value = "";
+      filter(picker);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("[data-reason-picker] [role=option]");
+    if (option) {
+      choose(option.closest("[data-reason-picker]"), option);
+    }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    var picker = root.matches && root.matches("[data-reason-picker]") ? root : root.querySelector && root.querySelector("[data-reason-picker]");
+    if (picker) {
+      filter(picker);
+    }
+  });
+})();
+// Focus follows the call: after the agent's own step the control they need next has it
+// ([data-focus]: the reason search, the first offer, "Customer accepts"...); a poll that
+// redraws the screen leaves focus where it was. Outcomes and refusals are read out from a
+// polite live region that stays on the page.
+(function () {
+  "use strict";
+  var before = null;
+  function target(root) {
+    return root.querySelector("[data-focus=first]") || root.querySelector("[data-focus]");
+  }
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    before = active && active !== document.body ? { id: active.id, el: active } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var own = event.detail.requestConfig && event.detail.requestConfig.verb !== "get";
+    var announce = document.getElementById("announce");
+    var said = Array.prototype.map.call(
+      document.querySelectorAll("#main .messages .message"),
+      function (m) { return m.textContent.trim(); }
+    );
+    if (announce && said.length) {
+      announce.textContent = said.join(" ");
+    }
+    if (!own && before && document.contains(before.el)) {
+      return;  // a poll redrew around what the agent is doing
+    }
+    if (!own && before && before.id && document.getElementById(before.id)) {
+      document.getElementById(before.id).focus();
+      return;
+    }
+    if (own || (before && !document.contains(before.el))) {
+      var next = target(document);
+      if (next) {
+        next.focus();
+      }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      var next = target(document);
+      if (next) {
+        next.focus();
+      }
+    }
   });
 })();

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from retention.models import CatalogVersion, Offer, Reason
 from tests.browser import test_console_flows as console_flows
+from tests.browser.helpers import pick_reason
 from tests.factories import CancellationRequestFactory, ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,8 +65,7 @@ def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
     agent_page = browser.new_page()
     _login(agent_page, live_server, agent_user.username)
     _open_cancellation_by_phone(agent_page, "010-5555-1234")
-    agent_page.get_by_label("Reason", exact=True).select_option(label="The monthly fee is a burden")
-    agent_page.get_by_role("button", name="Record the reason").click()
+    pick_reason(agent_page, "burden", "The monthly fee is a burden")
     expect(agent_page.get_by_role("heading", level=1)).to_have_text("Financial burden")
     offers = agent_page.locator(".offer")
     expect(offers.first).to_contain_text("One month free")  # costs 30,000: ranked first

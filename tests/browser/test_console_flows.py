@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from retention.choices import OfferKind, ReasonCategory, RequestState
 from retention.models import CancellationRequest, Contract, add_months
+from tests.browser.helpers import pick_reason
 from tests.factories import (
     ContractFactory,
     CustomerFactory,
@@ -98,8 +99,7 @@ def test_financial_burden_fee_adjustment_retains_the_customer(
     _login(page, live_server, agent_user.username)
     _open_cancellation_by_phone(page, "010-5555-1234")
 
-    page.get_by_label("Reason", exact=True).select_option(label="The monthly fee is a burden")
-    page.get_by_role("button", name="Record the reason").click()
+    pick_reason(page, "monthly fee", "The monthly fee is a burden")
     expect(page.get_by_role("heading", level=1)).to_have_text("Financial burden")
     offer = page.locator(".offer").first
     expect(offer).to_contain_text("KRW 3,000 off the monthly fee")
@@ -124,9 +124,8 @@ def test_dissatisfied_decline_insist_quote_confirm_cancels(
     _login(page, live_server, agent_user.username)
     _open_cancellation_by_phone(page, "01055551234")
 
-    page.get_by_label("Reason", exact=True).select_option(label="Product quality or performance")
     page.get_by_label("In the customer's words").fill("The water tastes of plastic")
-    page.get_by_role("button", name="Record the reason").click()
+    pick_reason(page, "quality", "Product quality or performance")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dissatisfied")
     page.locator(".offer").filter(has_text="Free visit").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offer presented")
@@ -164,7 +163,8 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
     try:
         _login(agent_page, live_server, agent_user.username)
         _open_cancellation_by_phone(agent_page, "010 5555 1234")
-        agent_page.get_by_label("Reason", exact=True).select_option(label="A competitor is cheaper")
+        pick_reason(agent_page, "cheaper", "A competitor is cheaper")
+        expect(agent_page.get_by_label("Which company")).to_be_focused()
         agent_page.get_by_label("Which company").fill("Rival Rentals")
         agent_page.get_by_label("What they offered").fill("Three months free")
         agent_page.get_by_role("button", name="Record the reason").click()
@@ -211,8 +211,7 @@ def test_korean_agent_sees_the_console_in_korean_with_won_amounts(
     page.locator("form button[type=submit]").click()
     page.goto(f"{live_server.url}/desk/lookup?phone=010-5555-1234")
     page.get_by_role("button", name="해약 상담 시작").click()
-    page.get_by_label("해약 사유", exact=True).select_option(label="월 렌탈료 부담")
-    page.get_by_role("button", name="사유 기록").click()
+    pick_reason(page, "ㅇㄹㅌㄹ", "월 렌탈료 부담")  # the initials of 월 렌탈료
     expect(page.get_by_role("heading", level=1)).to_have_text("금전적 부담")
     expect(page.locator(".offer").first).to_contain_text("27,000원")
     expect(page.get_by_role("button", name="고객이 해약을 원함")).to_be_visible()

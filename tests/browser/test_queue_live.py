@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from retention.choices import RequestState
 from retention.models import CancellationRequest
 from tests.browser import test_console_flows as console_flows
+from tests.browser.helpers import pick_reason
 from tests.factories import ContractFactory, CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,7 +75,7 @@ def test_the_queue_shows_new_escalations_without_a_reload(
         # 1. The agent's call: an offer above the agent's authority puts the customer on
         # hold for a supervisor.
         _open_cancellation_by_phone(agent_page, "010-5555-1234")
-        agent_page.get_by_label("Reason", exact=True).select_option(label="A competitor is cheaper")
+        pick_reason(agent_page, "cheaper", "A competitor is cheaper")
         agent_page.get_by_label("Which company").fill("Rival Rentals")
         agent_page.get_by_role("button", name="Record the reason").click()
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Competitor")

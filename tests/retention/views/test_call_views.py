@@ -34,7 +34,23 @@ def test_my_calls_lists_due_first_then_later(client_as_agent, agent):
     body = client_as_agent.get(reverse("my_calls")).content.decode()
     assert body.index("Due and overdue") < body.index("한지민") < body.index("Later")
     assert reverse("call_take", args=[due.pk]) in body
-    assert reverse("call_take", args=[later.pk]) not in body
+    # A later call offers only "Take early", behind a confirmation.
+    later_form = body[body.index(reverse("call_take", args=[later.pk])) :].split("</form>")[0]
+    assert 'name="early" value="1"' in later_form and "data-confirm" in later_form
+
+
+def test_a_call_taken_early_is_taken_and_recorded_as_early(client_as_agent, agent):
+    from retention.models import AuditEntry
+
+    later = _call(CustomerFactory(), kind="callback", due=timezone.now() + timedelta(days=3))
+    refused = client_as_agent.post(reverse("call_take", args=[later.pk]), follow=True)
+    assert "not due yet" in refused.content.decode()
+    response = client_as_agent.post(reverse("call_take", args=[later.pk]), {"early": "1"})
+    assert response.url == reverse("call", args=[later.pk])
+    later.refresh_from_db()
+    assert (later.status, later.assignee) == ("in_progress", agent)
+    taken = AuditEntry.objects.get(subject_id=later.pk, action="take_call")
+    assert taken.data["early"] is True
 
 
 def test_an_agent_does_not_see_the_specialists_queue(client_as_agent, login):

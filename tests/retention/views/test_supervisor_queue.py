@@ -33,7 +33,9 @@ def clock():
 
 @pytest.fixture
 def other_supervisor(db):
-    return UserFactory(username="supervisor-han", role="supervisor")
+    return UserFactory(
+        username="supervisor-han", role="supervisor", first_name="소희", last_name="한"
+    )
 
 
 def _contract(product, tier="standard"):
@@ -355,6 +357,7 @@ def test_a_poll_hears_when_a_row_changes_hands(
     claim_svc.claim_hand_over(claim_id=items["overdue"].pk, user=other_supervisor)
     poll = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert poll.status_code == 200
+    assert "한소희" in poll.content.decode()
 
 
 def test_a_supervisors_own_items_have_no_decision_for_them(
