@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import forms as f
 from claims import services as svc
+from claims.models import Claim
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
 from retention.errors import RequestAlreadyOpen, ServiceError
 from retention.permissions import supervisor_required
-from retention.screens import screen_draw, screen_poll
+from retention.screens import screen_draw, screen_handed_away, screen_poll
 from retention.views.approvals import handed_over_message, handover_target
 from retention.views.steps import Action, form_errors, step, step_run
 
@@ -97,7 +98,13 @@ def claim_console(request, pk):
 
 @require_GET
 def claim_poll(request, pk):
-    claim = claim_get_for_user(user=request.user, pk=pk)
+    try:
+        claim = claim_get_for_user(user=request.user, pk=pk)
+    except PermissionDenied:
+        handed = Claim.objects.select_related("agent").filter(pk=pk).first()
+        if handed is None or not request.user.has_perm("retention.handle_calls"):
+            raise
+        return screen_handed_away(request, handed)
     return screen_poll(
         request,
         screen=SCREEN,

@@ -253,14 +253,14 @@ class Labels:
     def path(self, key: str) -> str:
         """ "financial_burden|FIN-FEE:-|FIN-PAUSE:+" → "Financial burden > Fee ✗ > Pause ✓"."""
         branch, *steps = key.split("|")
-        parts = [_branch_label(branch)]
+        parts = [branch_label(branch)]
         for step in steps:
             code, _sep, answer = step.rpartition(":")
             parts.append(f"{self.offer(code)} {'✓' if answer == '+' else '✗'}")
         return " > ".join(parts)
 
 
-def _branch_label(branch: str) -> str:
+def branch_label(branch: str) -> str:
     if branch == "unavoidable":
         return str(_("Unavoidable"))
     try:

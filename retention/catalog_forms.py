@@ -150,6 +150,9 @@ class OfferCatalogForm(VersionedForm):
         for name in ("active_from", "active_until"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
         for language, label in (("ko", _("Korean")), ("en", _("English"))):
+            # A callable default (dict) would make Django compare against a hidden initial
+            # that an import or a restore never carries.
+            self.fields[f"pitch_{language}"].show_hidden_initial = False
             pitches = getattr(self.instance, f"pitch_{language}") or {}
             for category, category_label in OFFER_CATEGORIES:
                 self.fields[f"pitch_{language}__{category}"] = forms.CharField(
@@ -164,12 +167,22 @@ class OfferCatalogForm(VersionedForm):
 
     @property
     def changed_data(self):
-        """A per-branch pitch field absent from the data (a restore, an import) is not a
-        change: the pitches came whole, in the hidden JSON, or not at all."""
+        """Pitches change only when they differ: a per-branch field absent from the data (a
+        restore, an import) is no change, nor is "no pitches" written as {} or left out."""
+
+        def same_pitches(name):
+            try:
+                sent = self.fields[name].to_python(self.data.get(name))
+            except ValidationError:
+                return False
+            return (sent or {}) == (self.get_initial_for_field(self.fields[name], name) or {})
+
         return [
             name
             for name in super().changed_data
-            if not name.startswith("pitch_") or "__" not in name or name in self.data
+            if not name.startswith("pitch_")
+            or ("__" in name and name in self.data)
+            or ("__" not in name and not same_pitches(name))
         ]
 
     def _clean_pitches(self, data):

@@ -61,3 +61,13 @@ def screen_page(request, *, page: str, name: str, context: dict, prefix: str = "
         )
     drawn = screen_draw(request, screen, context, prefix=prefix)
     return render(request, frame if request.htmx else page, drawn)
+
+
+def screen_handed_away(request, subject, *, target: str = "#console"):
+    """What a poll answers once the call or claim on screen was given to someone else (the
+    viewer may no longer see it): who handles it now, and nothing of the call itself."""
+    handler = subject.agent.display_name if subject.agent_id else ""
+    response = render(request, "retention/includes/handed_away.html", {"handler": handler})
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response

@@ -689,7 +689,7 @@ def offers_import(*, content: str, user, apply: bool) -> list[ImportRow]:
     has an error: a bad file changes nothing. The status column (`draft`, `live`, `retired`)
     sets the status; left empty, a new offer is a draft and an existing one keeps its own."""
     # newline=None: files from any system (\r\n, \n, a lone \r) read alike.
-    reader = csv.DictReader(io.StringIO(content, newline=None))
+    reader = csv.DictReader(io.StringIO(content.removeprefix("\ufeff"), newline=None))
     try:
         fields = reader.fieldnames or []
         rows = list(reader)

@@ -7,6 +7,7 @@ as it really is; the notes live outside the swapped part, so nothing typed is lo
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from retention import forms as f
 from retention.choices import RequestState
 from retention.errors import ServiceError
-from retention.screens import screen_draw, screen_poll
+from retention.models import CancellationRequest
+from retention.screens import screen_draw, screen_handed_away, screen_poll
 from retention.selectors import cancellation_get_for_user, console_data
 from retention.services import cancellations as svc
 from retention.views.steps import Action, step, step_run
@@ -78,7 +80,13 @@ def console(request, pk):
 def console_poll(request, pk):
     """Polled every 2 s: nothing (204) while the console on screen is still true, else the
     fresh console, so an approval appears while the customer holds, without a reload."""
-    obj = cancellation_get_for_user(user=request.user, pk=pk)
+    try:
+        obj = cancellation_get_for_user(user=request.user, pk=pk)
+    except PermissionDenied:
+        handed = CancellationRequest.objects.select_related("agent").filter(pk=pk).first()
+        if handed is None or not request.user.has_perm("retention.handle_calls"):
+            raise
+        return screen_handed_away(request, handed)
     seen = request.GET.get("seen", "")
     if seen and seen.split("|")[0] != obj.state:
         messages.info(

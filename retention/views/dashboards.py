@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from retention import analytics
 from retention.analytics import TABLES, Filters, Labels, csv_rows
+from retention.flow_picture import flow_blocks, flow_tree
 from retention.models import RequestFact
 from retention.selectors import desk_agents
 
@@ -83,12 +84,26 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
     """The charts of a tab, drawn from its tables' rows, and the tab's headline figures."""
     if tab == "save-rate":
         weeks, reasons = tables["save-rate-week"].rows, tables["save-rate-reason"].rows
+        categories, teams = tables["save-rate-category"].rows, tables["save-rate-team"].rows
+        blocks, height = flow_blocks(
+            flow_tree(tables["save-rate-path"].rows, analytics.branch_label, labels.offer)
+        )
         return [
             _chart("line", _("Save rate by week (%)"), weeks, [(_("Save rate"), _series(weeks))]),
             _chart(
                 "bar", _("Save rate by reason (%)"), reasons, [(_("Save rate"), _series(reasons))]
             ),
-        ], {"total": analytics.save_rate_total(filters)}
+            _chart(
+                "bar",
+                _("Save rate by reason category (%)"),
+                categories,
+                [(_("Save rate"), _series(categories))],
+            ),
+            _chart("bar", _("Save rate by team (%)"), teams, [(_("Save rate"), _series(teams))]),
+        ], {
+            "total": analytics.save_rate_total(filters),
+            "flow": {"blocks": blocks, "height": height},
+        }
     if tab == "quality":
         rechurn = tables["rechurn"].rows
         value = tables["save-value"].rows
@@ -112,12 +127,17 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
         ], {"over_discounting": [r for r in value if r["over_discounting"]]}
     if tab == "reasons":
         pareto, trend = tables["reasons-lost"].rows, tables["reasons-trend"]
+        total = sum(r["n"] for r in pareto) or 1
+        running = [sum(r["n"] for r in pareto[: i + 1]) * 100 / total for i in range(len(pareto))]
         return [
             _chart(
                 "bar",
-                _("Cancellations by reason"),
+                _("Cancellations by reason, and their running share (Pareto)"),
                 pareto,
-                [(_("Cancellations"), [r["n"] for r in pareto])],
+                [
+                    (_("Cancellations"), [r["n"] for r in pareto]),
+                    (_("Running share (%)"), [round(v, 1) for v in running], "line"),
+                ],
                 percent=False,
             ),
             _chart(
@@ -193,11 +213,16 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
 
 
 def _chart(kind, title, rows, datasets, percent=True) -> dict:
+    """A chart of `rows`: each dataset is (label, values) or (label, values, "line"), the
+    latter drawn as a line of percentages on an axis of its own (a Pareto's running share)."""
     return {
         "type": kind,
         "title": str(title),
         "labels": [str(r["label"]) for r in rows],
-        "datasets": [{"label": str(label), "data": data} for label, data in datasets],
+        "datasets": [
+            {"label": str(label), "data": data, "line": bool(rest)}
+            for label, data, *rest in datasets
+        ],
         "percent": percent,
     }
 

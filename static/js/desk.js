@@ -294,13 +294,17 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var own = event.detail.requestConfig && event.detail.requestConfig.verb !== "get";
+    // Read out where the call is now and what the desk said about the step.
     var announce = document.getElementById("announce");
-    var said = Array.prototype.map.call(
-      document.querySelectorAll("#main .messages .message"),
-      function (m) { return m.textContent.trim(); }
-    );
-    if (announce && said.length) {
-      announce.textContent = said.join(" ");
+    var swapped = event.detail.elt;
+    if (announce && swapped && swapped.querySelectorAll) {
+      var said = Array.prototype.map.call(
+        swapped.querySelectorAll("h1, .messages .message"),
+        function (m) { return m.textContent.trim(); }
+      );
+      if (own && said.length) {
+        announce.textContent = said.join(". ");
+      }
     }
     if (!own && before && document.contains(before.el)) {
       return;  // a poll redrew around what the agent is doing

@@ -54,5 +54,8 @@ def test_dashboard_draws_its_charts_from_demo_data(page, live_server, artifacts_
             expect(page.locator("section[aria-labelledby=t-satisfaction]")).to_contain_text(
                 "After a save"
             )
+        # A picture to look at, not a table to read: each tab in about two screens.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 2 * 768 + 250, (name, height)
         slug = name.lower().replace(" ", "-")
         page.screenshot(path=str(artifacts_dir / f"dashboard-{slug}.png"), full_page=True)

@@ -41,3 +41,10 @@ def test_home_query_count_does_not_grow_with_data(
 def test_admin_needs_staff(client_as_agent):
     response = client_as_agent.get("/admin/")
     assert response.status_code == 302
+
+
+def test_the_favicon_is_served_without_a_login(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("favicon.svg")
+    assert client.get(response.url).status_code == 200

@@ -58,3 +58,30 @@ def test_bad_counts_are_refused_clearly_and_write_nothing(value, message):
     with pytest.raises(CommandError, match=message):
         call_command("seed_demo", customers=value)
     assert _counts() == (0, 0, 0)
+
+
+def test_the_demo_leaves_work_waiting_on_every_screen():
+    from django.utils import timezone
+
+    from accounts.models import User
+    from claims.models import Claim
+    from retention.models import CallTask, CancellationRequest
+    from retention.selectors import call_tasks_for_user
+
+    call_command("seed_demo", customers="40", stdout=StringIO())
+    now = timezone.now()
+    people = {u.username: u for u in User.objects.all()}
+
+    def due_kinds(username):
+        return {t.kind for t in call_tasks_for_user(user=people[username], now=now)["due"]}
+
+    assert {"save_follow_up", "callback", "claim_interim", "survey"} <= due_kinds("agent")
+    assert {"win_back", "care_check_in"} <= due_kinds("specialist")
+    assert "win_back" in due_kinds("supervisor")
+    waiting = CancellationRequest.objects.filter(state="awaiting_approval")
+    assert waiting.filter(agent=people["agent2"]).count() == 1
+    overdue = Claim.objects.exclude(state="closed").filter(promised_deadline__lt=now)
+    assert {c.agent.username for c in overdue} == {"agent", "agent2"}
+    calls = CallTask.objects.count()
+    call_command("seed_demo", customers="40", stdout=StringIO())
+    assert CallTask.objects.count() == calls

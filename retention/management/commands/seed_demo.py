@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from retention.demo import demo_seed
+from retention.demo_work import demo_work_seed
 from retention.history import history_default_sizes, history_seed
 
 
@@ -33,12 +34,14 @@ class Command(BaseCommand):
         result = demo_seed(customers=customers, today=today)
         requests, claims = history_default_sizes(customers)
         history = history_seed(requests=requests, claims=claims, today=today)
+        waiting = demo_work_seed(today=today)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {customers} customers in {elapsed:.1f}s: "
                 f"{result.customers_created} customers and "
                 f"{result.contracts_created} contracts new; history: {history.requests} "
-                f"closed requests, {history.claims} claims, {history.surveys} surveys new."
+                f"closed requests, {history.claims} claims, {history.surveys} surveys new; "
+                f"{waiting} calls waiting for the demo users."
             )
         )

@@ -357,7 +357,9 @@ def test_every_tab_renders_with_its_tables_and_charts(client_as_supervisor, book
     tables = list(response.context["tables"])
     assert [t.name for t in tables] == TAB_TABLES[tab]
     for table in tables:
-        assert f'<h3 id="t-{table.name}">{escape(table.title)} ' in body
+        assert f'<h3 id="t-{table.name}">{escape(table.title)}</h3>' in body
+        csv = reverse("dashboard_csv", args=[table.name])
+        assert f'<a class="csv-link" href="{csv}?' in body  # the CSV stays in sight
         assert table.rows, table.name  # the book fills every table
     charts = response.context["charts"]
     assert charts and all(any(d["data"] for d in c["datasets"]) for c in charts)
@@ -365,6 +367,21 @@ def test_every_tab_renders_with_its_tables_and_charts(client_as_supervisor, book
         assert f"<figcaption>{escape(chart['title'])}</figcaption>" in body
     for text in TAB_CONTENT[tab]:
         assert text in body, text
+
+
+def test_the_path_through_the_tree_is_a_picture_of_the_paths(client_as_supervisor, book_data):
+    """One block per branch, offer step and answer; widths add up to their parent's and a
+    block's title says its calls and save rate."""
+    response = client_as_supervisor.get(reverse("dashboards"), {"tab": "save-rate"})
+    flow = response.context["flow"]
+    paths = next(t for t in response.context["tables"] if t.name == "save-rate-path").rows
+    branches = [b for b in flow["blocks"] if b.y == 0]
+    calls = sum(r["retained"] + r["cancelled"] for r in paths)
+    assert round(sum(b.width for b in branches)) == 1000
+    assert calls and all(" call" in b.title and "saved" in b.title for b in flow["blocks"])
+    body = response.content.decode()
+    assert body.count('<g class="flow-block">') == len(flow["blocks"])
+    assert "hsl(" in body and 'role="img"' in body
 
 
 def test_the_reason_trend_chart_draws_from_its_table(client_as_supervisor, book_data):
