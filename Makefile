@@ -50,6 +50,6 @@ clean: ## Remove the virtualenv, embedded data and collected static files
 	rm -rf $(VENV) .data staticfiles test-artifacts
 
 diagrams: $(STAMP) ## Render the state machines to docs/*.svg (needs Graphviz's dot)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/cancellation.svg retention.CancellationRequest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/cancellation.svg cancellations.CancellationRequest
 	DJANGO_SETTINGS_MODULE=config.settings.test $(NOSERVERS) $(PY) manage.py graph_transitions -o docs/claims.svg claims.Claim
 	@rm -f docs/cancellation docs/claims

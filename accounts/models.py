@@ -3,8 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.names import person_name
 from accounts.roles import Role
+from core.names import person_name
 
 
 class Team(models.Model):

@@ -18,32 +18,32 @@ class Role(TextChoices):
 
 
 _AGENT = {
-    "retention.view_customer",
-    "retention.view_product",
-    "retention.view_contract",
-    "retention.view_contractamendment",
-    "retention.handle_calls",
+    "customers.view_customer",
+    "customers.view_product",
+    "customers.view_contract",
+    "customers.view_contractamendment",
+    "customers.handle_calls",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.AGENT: _AGENT,
     Role.SUPERVISOR: _AGENT
     | {
-        "retention.approve_offers",
-        "retention.view_dashboards",
-        "retention.view_customer_pii",
-        "retention.work_specialist_queue",
+        "cancellations.approve_offers",
+        "reporting.view_dashboards",
+        "customers.view_customer_pii",
+        "calls.work_specialist_queue",
         "claims.instruct_claims",
-        "retention.view_catalog",
+        "catalog.view_catalog",
     },
     # Agents trained for win-back calls: the agent's desk plus the specialists' queue.
-    Role.SPECIALIST: _AGENT | {"retention.work_specialist_queue"},
+    Role.SPECIALIST: _AGENT | {"calls.work_specialist_queue"},
     Role.CATALOG_ADMIN: {
-        "retention.view_product",
-        "retention.add_product",
-        "retention.change_product",
-        "retention.manage_catalog",
-        "retention.view_catalog",
+        "customers.view_product",
+        "customers.add_product",
+        "customers.change_product",
+        "catalog.manage_catalog",
+        "catalog.view_catalog",
     },
 }
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LanguageForm
 from accounts.services import user_set_language
-from retention.http import local_redirect
+from core.http import local_redirect
 
 
 @require_POST

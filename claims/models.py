@@ -25,8 +25,8 @@ from claims.choices import (
     RecoveryOutcome,
     RootCause,
 )
-from retention.fsm import guard
-from retention.permissions import transition_can_decide, transition_can_handle
+from core.fsm import guard
+from core.permissions import transition_can_decide, transition_can_handle
 
 S = ClaimState
 OPEN_STATES = [s for s in ClaimState.values if s != S.CLOSED]
@@ -97,10 +97,10 @@ def recovered_and_thanked(claim) -> bool:
 @pghistory.track(pghistory.UpdateEvent())
 class Claim(ConcurrentTransitionMixin, models.Model):
     customer = models.ForeignKey(
-        "retention.Customer", on_delete=models.PROTECT, related_name="claims"
+        "customers.Customer", on_delete=models.PROTECT, related_name="claims"
     )
     contract = models.ForeignKey(
-        "retention.Contract",
+        "customers.Contract",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -164,7 +164,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     next_contact_due = models.DateTimeField(_("next interim contact"), null=True, blank=True)
     interim_contacts = models.PositiveSmallIntegerField(_("interim contacts planned"), default=0)
     customer_type = models.ForeignKey(
-        "retention.CustomerType",
+        "catalog.CustomerType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -8,18 +8,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import CustomerType
 from claims.choices import ClaimState, CompensationStatus, RootCause
 from claims.models import STEPS, Claim, Compensation
 from claims.scripts import step_script
-from retention.fsm import available_actions
-from retention.models import AuditEntry, CustomerType
-from retention.selectors import queue_order
+from core.fsm import available_actions
+from core.models import AuditEntry
+from desk.selectors import queue_order
 
 S = ClaimState
 
 
 def claim_get_for_user(*, user, pk) -> Claim:
-    if not user.has_perm("retention.handle_calls"):
+    if not user.has_perm("customers.handle_calls"):
         raise PermissionDenied
     try:
         claim = Claim.objects.select_related(
@@ -27,14 +28,14 @@ def claim_get_for_user(*, user, pk) -> Claim:
         ).get(pk=int(pk))
     except (Claim.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if claim.agent_id != user.pk and not user.has_perm("retention.approve_offers"):
+    if claim.agent_id != user.pk and not user.has_perm("cancellations.approve_offers"):
         raise PermissionDenied
     return claim
 
 
 def claims_for_agent(*, user) -> dict:
     """My open claims, and the overdue ones among them first."""
-    if not user.has_perm("retention.handle_calls"):
+    if not user.has_perm("customers.handle_calls"):
         raise PermissionDenied
     mine = list(
         Claim.objects.filter(agent=user)
@@ -110,7 +111,7 @@ def _text_steps() -> list[tuple[str, str, str]]:
 def supervisor_queue_claims(*, user) -> dict:
     """Escalated claims waiting for an instruction, flagged or overdue claims, and
     compensations waiting for approval (3 queries)."""
-    if not user.has_perm("retention.approve_offers"):
+    if not user.has_perm("cancellations.approve_offers"):
         raise PermissionDenied
     now = timezone.now()
     escalated = list(

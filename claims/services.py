@@ -15,6 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calls.choices import CallTaskKind, CallTaskStatus
+from calls.models import CallTask
+from calls.services.calls import call_task_request
+from cancellations.services.cancellations import cancellation_open
+from catalog.models import CustomerType
 from claims.choices import (
     ClaimState,
     CompensationForm,
@@ -25,16 +30,14 @@ from claims.choices import (
     RootCause,
 )
 from claims.models import Claim, Compensation
-from retention.choices import CallTaskKind, CallTaskStatus
-from retention.errors import NotPermitted, ServiceError
-from retention.fsm import record_lock, transition_run
-from retention.models import AuditEntry, CallTask, Contract, Customer, CustomerType
-from retention.permissions import can_decide_approval, can_handle_request
-from retention.services.audit import audit_record
-from retention.services.calls import call_task_request
-from retention.services.cancellations import cancellation_open
-from retention.services.submissions import submission_once
-from retention.services.supervision import handler_change
+from core.errors import NotPermitted, ServiceError
+from core.fsm import record_lock, transition_run
+from core.models import AuditEntry
+from core.permissions import can_decide_approval, can_handle_request
+from core.services.audit import audit_record
+from core.services.submissions import submission_once
+from customers.models import Contract, Customer
+from desk.services.supervision import handler_change
 
 S = ClaimState
 
@@ -68,7 +71,7 @@ def claim_open(
 ) -> Claim:
     """Open a claim at `received`. `submission`: the form's one-time key, so the same form
     sent twice (or twenty times at once) opens one claim."""
-    if not user.has_perm("retention.handle_calls"):
+    if not user.has_perm("customers.handle_calls"):
         raise NotPermitted(_("Only agents and supervisors handle claims."))
     subject = _text(subject)
     if not subject:

@@ -8,9 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.claim_console, name="claim_console"),
     path("<int:pk>/poll", views.claim_poll, name="claim_poll"),
     path("<int:pk>/notes", views.claim_notes, name="claim_notes"),
-    path("<int:pk>/cancellation", views.claim_cancellation, name="claim_cancellation"),
     path("<int:pk>/instruct", views.claim_instruct, name="claim_instruct"),
-    path("<int:pk>/hand-over", views.claim_hand_over, name="claim_hand_over"),
     path("<int:pk>/act/<slug:name>", views.claim_act, name="claim_act"),
     path(
         "compensations/<int:pk>/approve",

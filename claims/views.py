@@ -3,18 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import forms as f
 from claims import services as svc
 from claims.models import Claim
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
-from retention.errors import RequestAlreadyOpen, ServiceError
-from retention.permissions import supervisor_required
-from retention.screens import screen_draw, screen_handed_away, screen_poll
-from retention.views.approvals import handed_over_message, handover_target
-from retention.views.steps import Action, form_errors, step, step_run
+from core.errors import ServiceError
+from core.permissions import supervisor_required
+from core.screens import screen_draw, screen_handed_away, screen_poll
+from core.views.steps import Action, form_errors, step, step_run
 
 ACTIONS: dict[str, Action] = {
     "apologize": step(f.EmptyForm, svc.claim_apologize),
@@ -70,7 +68,7 @@ def claim_list(request):
 
 @require_POST
 def claim_open(request, customer_pk):
-    if not request.user.has_perm("retention.handle_calls"):
+    if not request.user.has_perm("customers.handle_calls"):
         raise PermissionDenied
     form = f.ClaimOpenForm(request.POST)
     if not form.is_valid():
@@ -102,7 +100,7 @@ def claim_poll(request, pk):
         claim = claim_get_for_user(user=request.user, pk=pk)
     except PermissionDenied:
         handed = Claim.objects.select_related("agent").filter(pk=pk).first()
-        if handed is None or not request.user.has_perm("retention.handle_calls"):
+        if handed is None or not request.user.has_perm("customers.handle_calls"):
             raise
         return screen_handed_away(request, handed)
     return screen_poll(
@@ -136,22 +134,8 @@ def claim_notes(request, pk):
     except ServiceError as refused:
         problem = refused.message
     return render(
-        request, "retention/console.html#notes-status", {"saved": saved, "problem": problem}
+        request, "cancellations/console.html#notes-status", {"saved": saved, "problem": problem}
     )
-
-
-@require_POST
-def claim_cancellation(request, pk):
-    claim_get_for_user(user=request.user, pk=pk)
-    try:
-        opened = svc.claim_start_cancellation(claim_id=pk, user=request.user)
-    except RequestAlreadyOpen as already:
-        messages.info(request, already.message)
-        return redirect("console", pk=already.request_id)
-    except ServiceError as refused:
-        messages.error(request, refused.message)
-        return redirect("claim_console", pk=pk)
-    return redirect("console", pk=opened.pk)
 
 
 @require_POST
@@ -182,18 +166,4 @@ def claim_instruct(request, pk):
         )
     except ServiceError as refused:
         messages.error(request, refused.message)
-    return redirect("approvals")
-
-
-@require_POST
-@supervisor_required
-def claim_hand_over(request, pk):
-    try:
-        claim = svc.claim_hand_over(
-            claim_id=pk, user=request.user, new_agent_id=handover_target(request)
-        )
-    except ServiceError as refused:
-        messages.error(request, refused.message)
-    else:
-        handed_over_message(request, claim, _("Claim #%(pk)d"))
     return redirect("approvals")

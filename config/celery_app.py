@@ -21,7 +21,7 @@ class HeartbeatScheduler(PersistentScheduler):
 
     def tick(self, *args, **kwargs):
         interval = super().tick(*args, **kwargs)
-        from retention.health import beat_heartbeat_record
+        from core.health import beat_heartbeat_record
 
         beat_heartbeat_record()
         return min(interval, 10)

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from accounts.roles import Role, roles_sync
-from retention.taxonomy import customer_types_seed, reasons_seed
+from catalog.taxonomy import customer_types_seed, reasons_seed
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the

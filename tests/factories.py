@@ -4,8 +4,11 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
-from retention.choices import ContractStatus, OfferKind, ProductCategory, ReasonCategory, Region
-from retention.models import CancellationRequest, Contract, Customer, Offer, Product, Reason
+from cancellations.models import CancellationRequest
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.models import Offer, Reason
+from customers.choices import ContractStatus, ProductCategory, Region
+from customers.models import Contract, Customer, Product
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,14 +7,14 @@ from datetime import timedelta
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from calls.services.calls import call_task_request
+from cancellations.services import cancellations
+from cancellations.views.console import ACTIONS as CONSOLE_ACTIONS
+from catalog.services.catalog import KINDS
+from catalog.views import ACTIONS as CATALOG_ACTIONS
 from claims import services as claim_services
 from claims.views import ACTIONS as CLAIM_ACTIONS
-from retention.analytics import TABLES
-from retention.services import cancellations
-from retention.services.calls import call_task_request
-from retention.services.catalog import KINDS
-from retention.views.catalog import ACTIONS as CATALOG_ACTIONS
-from retention.views.console import ACTIONS as CONSOLE_ACTIONS
+from reporting.analytics import TABLES
 from tests.factories import ContractFactory, OfferFactory
 
 

@@ -12,15 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from calls.choices import CallTaskKind
+from calls.models import CallTask
+from calls.services.calls import call_task_claim, call_tasks_dispatch_due
+from cancellations.models import CancellationRequest
+from cancellations.services import cancellations
 from claims.models import Claim, Compensation
-from retention.choices import CallTaskKind, ContractStatus
-from retention.models import CallTask, CancellationRequest, CoachingNote, Contract, WinBackCase
-from retention.services import cancellations
-from retention.services.calls import call_task_claim, call_tasks_dispatch_due
-from retention.services.winback import win_back_consider
+from customers.choices import ContractStatus
+from customers.models import Contract
+from desk.models import CoachingNote
 from tests.concurrency import race
 from tests.conftest import MODEL_BACKEND
 from tests.factories import ContractFactory, ProductFactory, ReasonFactory, UserFactory
+from winback.models import WinBackCase
+from winback.services.winback import win_back_consider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AT_ONCE = 20

@@ -41,9 +41,17 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    # The desk's apps, from the bottom up (docs/architecture.md: imports go only downward).
+    "core",
     "accounts",
-    "retention",
+    "customers",
+    "catalog",
+    "calls",
+    "cancellations",
     "claims",
+    "winback",
+    "desk",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request (the session cookie is a query): see its docstring.
-    "retention.middleware.InputGuardMiddleware",
+    "core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,11 +217,11 @@ PERMISSIONS_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# The input guard (retention.middleware): the longest value accepted in a query string and
+# The input guard (core.middleware): the longest value accepted in a query string and
 # in a submitted field. Forms and models set tighter limits where a field has one.
 INPUT_MAX_QUERY_LENGTH = 1_000
 INPUT_MAX_FIELD_LENGTH = 20_000
-CSRF_FAILURE_VIEW = "retention.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
@@ -290,25 +298,25 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 CELERY_BEAT_SCHEDULE = {
     "claims-sweep": {"task": "claims.tasks.claims_sweep_task", "schedule": 60.0},
-    "calls-dispatch": {"task": "retention.tasks.call_tasks_dispatch_task", "schedule": 60.0},
-    # Dashboards read facts, copied from closed requests and claims (retention.services.facts).
-    "facts-refresh": {"task": "retention.tasks.facts_refresh_task", "schedule": 120.0},
+    "calls-dispatch": {"task": "calls.tasks.call_tasks_dispatch_task", "schedule": 60.0},
+    # Dashboards read facts, copied from closed requests and claims (reporting.services.facts).
+    "facts-refresh": {"task": "reporting.tasks.facts_refresh_task", "schedule": 120.0},
     "facts-nightly": {
-        "task": "retention.tasks.facts_refresh_task",
+        "task": "reporting.tasks.facts_refresh_task",
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"full": True},
     },
-    # Product changes take effect from their date (retention.services.catalog).
+    # Product changes take effect from their date (catalog.services).
     "catalog-changes": {
-        "task": "retention.tasks.scheduled_changes_apply_task",
+        "task": "catalog.tasks.scheduled_changes_apply_task",
         "schedule": 60.0,
     },
     "submissions-purge": {
-        "task": "retention.tasks.submissions_purge_task",
+        "task": "core.tasks.submissions_purge_task",
         "schedule": crontab(hour=4, minute=10),
     },
     "win-back-daily": {
-        "task": "retention.tasks.win_back_daily_task",
+        "task": "winback.tasks.win_back_daily_task",
         "schedule": crontab(hour=6, minute=0),
     },
 }

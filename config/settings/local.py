@@ -12,3 +12,6 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 # Serve static files straight from the app folders, re-read on every request.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Demo data, demo history and benchmarks: for development and tests, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

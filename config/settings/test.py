@@ -17,3 +17,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 CELERY_BEAT_SCHEDULE_FILENAME = "/tmp/retention-desk-test-celerybeat-schedule"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Demo data, demo history and benchmarks: for development and tests, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

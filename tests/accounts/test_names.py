@@ -4,8 +4,8 @@ space for Korean names, given name first for Western ones, the username if there
 import pytest
 from django.urls import reverse
 
-from accounts.names import person_name
 from accounts.roles import Role
+from core.names import person_name
 from tests.factories import UserFactory
 
 
@@ -47,7 +47,7 @@ def test_the_header_the_queue_and_the_coaching_form_name_people_the_same_way(
 
 @pytest.mark.django_db
 def test_the_dashboards_and_their_csv_name_agents_the_same_way():
-    from retention.analytics import Labels
+    from reporting.analytics import Labels
 
     korean = UserFactory(username="park", first_name="민수", last_name="박")
     assert Labels().agent(korean.pk) == "박민수"

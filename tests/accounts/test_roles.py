@@ -17,18 +17,18 @@ def test_every_role_group_exists_with_exactly_its_permissions():
 
 
 def test_agent_cannot_approve_offers_but_supervisor_can(agent, supervisor):
-    assert agent.has_perm("retention.handle_calls")
-    assert not agent.has_perm("retention.approve_offers")
-    assert supervisor.has_perm("retention.approve_offers")
-    assert supervisor.has_perm("retention.handle_calls")
+    assert agent.has_perm("customers.handle_calls")
+    assert not agent.has_perm("cancellations.approve_offers")
+    assert supervisor.has_perm("cancellations.approve_offers")
+    assert supervisor.has_perm("customers.handle_calls")
 
 
 def test_only_catalog_admin_can_change_products(agent, supervisor, catalog_admin):
-    assert catalog_admin.has_perm("retention.change_product")
-    assert catalog_admin.has_perm("retention.manage_catalog")
-    assert not supervisor.has_perm("retention.change_product")
-    assert not agent.has_perm("retention.manage_catalog")
-    assert not catalog_admin.has_perm("retention.handle_calls")
+    assert catalog_admin.has_perm("customers.change_product")
+    assert catalog_admin.has_perm("catalog.manage_catalog")
+    assert not supervisor.has_perm("customers.change_product")
+    assert not agent.has_perm("catalog.manage_catalog")
+    assert not catalog_admin.has_perm("customers.handle_calls")
 
 
 def test_has_role_reads_groups(agent, supervisor):

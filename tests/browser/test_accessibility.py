@@ -7,9 +7,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from calls.models import CallTask
+from cancellations.models import CancellationRequest
+from catalog.models import Offer
 from claims.models import Claim
-from retention.models import CallTask, CancellationRequest, Offer
-from retention.views.dashboards import TABS
+from reporting.views import TABS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-desk-2026"

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from retention.models import CatalogVersion, Offer, Reason
+from catalog.models import CatalogVersion, Offer, Reason
 from tests.browser import test_console_flows as console_flows
 from tests.browser.helpers import pick_reason
 from tests.factories import CancellationRequestFactory, ContractFactory, UserFactory

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from calls.models import CallTask
 from claims.models import Claim
-from retention.models import CallTask
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

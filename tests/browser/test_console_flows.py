@@ -8,8 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from retention.choices import OfferKind, ReasonCategory, RequestState
-from retention.models import CancellationRequest, Contract, add_months
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
+from catalog.choices import OfferKind, ReasonCategory
+from core.dates import add_months
+from customers.models import Contract
 from tests.browser.helpers import pick_reason
 from tests.factories import (
     ContractFactory,

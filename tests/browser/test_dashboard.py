@@ -5,8 +5,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from retention.demo import demo_seed
-from retention.history import history_seed
+from demo.book import demo_seed
+from demo.history import history_seed
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

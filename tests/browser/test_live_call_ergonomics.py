@@ -7,11 +7,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from calls.choices import CallTaskKind
+from calls.models import CallTask
+from calls.services.calls import call_task_request
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
+from catalog.choices import OfferKind, ReasonCategory
 from claims.models import Compensation
 from claims.services import claim_open, compensation_decide
-from retention.choices import CallTaskKind, OfferKind, ReasonCategory, RequestState
-from retention.models import AuditEntry, CallTask, CancellationRequest, add_months
-from retention.services.calls import call_task_request
+from core.dates import add_months
+from core.models import AuditEntry
 from tests.factories import (
     ContractFactory,
     CustomerFactory,
@@ -116,8 +121,8 @@ def test_four_offers_and_the_script_fit_above_the_fold(
     page, live_server, contract, financial_offers, artifacts_dir
 ):
     agent = UserFactory(username="fold-agent", role=Role.AGENT, language="en")
-    from retention.models import Reason
-    from retention.services.cancellations import cancellation_identify_reason, cancellation_open
+    from cancellations.services.cancellations import cancellation_identify_reason, cancellation_open
+    from catalog.models import Reason
 
     request = cancellation_open(contract_id=contract.pk, user=agent)
     cancellation_identify_reason(
@@ -142,7 +147,7 @@ def test_four_offers_and_the_script_fit_above_the_fold(
 
 def test_every_reason_is_three_keystrokes_away(page, live_server, contract):
     agent = UserFactory(username="picker-agent", role=Role.AGENT, language="ko")
-    from retention.services.cancellations import cancellation_open
+    from cancellations.services.cancellations import cancellation_open
 
     request = cancellation_open(contract_id=contract.pk, user=agent)
     _login(page, live_server, "picker-agent")

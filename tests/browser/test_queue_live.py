@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from retention.choices import RequestState
-from retention.models import CancellationRequest
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
 from tests.browser import test_console_flows as console_flows
 from tests.browser.helpers import pick_reason
 from tests.factories import ContractFactory, CustomerFactory

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from retention.models import CancellationRequest
-from retention.services.cancellations import cancellation_open
+from cancellations.models import CancellationRequest
+from cancellations.services.cancellations import cancellation_open
 from tests.factories import ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,8 @@ from celery.signals import task_postrun
 from django.utils import timezone
 
 from accounts.roles import Role
+from calls.tasks import call_task_prepare_task
 from config.celery_app import app as celery_app
-from retention.tasks import call_task_prepare_task
 from tests.calls.helpers import wait_for
 from tests.factories import CustomerFactory, UserFactory
 
@@ -132,5 +132,5 @@ def prepare_runs(broker, transactional_db):
 
 @pytest.fixture
 def enqueue_warnings(caplog):
-    caplog.set_level(logging.WARNING, logger="retention.services.calls")
-    return lambda: [r.getMessage() for r in caplog.records if r.name == "retention.services.calls"]
+    caplog.set_level(logging.WARNING, logger="calls.services.calls")
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "calls.services.calls"]

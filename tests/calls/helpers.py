@@ -7,9 +7,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from retention.choices import CallTaskKind, ContractStatus
-from retention.models import CallTask, Contract, add_months
-from retention.services.calls import call_task_request
+from calls.choices import CallTaskKind
+from calls.models import CallTask
+from calls.services.calls import call_task_request
+from core.dates import add_months
+from customers.choices import ContractStatus
+from customers.models import Contract
 from tests.concurrency import Outcome, race, the_winner
 from tests.factories import ContractFactory, CustomerFactory
 

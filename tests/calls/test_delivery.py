@@ -12,11 +12,13 @@ from django.core import mail
 from django.db import OperationalError
 from django.utils import timezone
 
-from retention.choices import CallTaskKind, CallTaskStatus, RequestState, SurveyTouchpoint
-from retention.models import CallTask, CancellationRequest, Survey
-from retention.services import cancellations
-from retention.services import surveys as survey_services
-from retention.services.calls import call_tasks_dispatch_due
+from calls.choices import CallTaskKind, CallTaskStatus, SurveyTouchpoint
+from calls.models import CallTask, Survey
+from calls.services import surveys as survey_services
+from calls.services.calls import call_tasks_dispatch_due
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
+from cancellations.services import cancellations
 from tests.calls.conftest import broker_unreachable, running_worker
 from tests.calls.helpers import plan_call, wait_for
 

@@ -9,16 +9,16 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from retention.choices import CallOutcome, CallTaskKind, CallTaskStatus
-from retention.models import CallTask, Survey
-from retention.services.calls import (
+from calls.choices import CallOutcome, CallTaskKind, CallTaskStatus
+from calls.models import CallTask, Survey
+from calls.services.calls import (
     call_task_claim,
     call_task_log_outcome,
     call_task_prepare,
     call_task_request,
     call_tasks_dispatch_due,
 )
-from retention.tasks import call_task_prepare_task, call_tasks_dispatch_task
+from calls.tasks import call_task_prepare_task, call_tasks_dispatch_task
 from tests.calls.helpers import SECONDS, plan_call, wait_for
 from tests.factories import CustomerFactory
 

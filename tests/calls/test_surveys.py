@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from retention.choices import CallTaskKind
-from retention.errors import ServiceError
-from retention.models import Survey, survey_token_hash
-from retention.services.surveys import survey_answer, survey_find, survey_invite_for_call
+from calls.choices import CallTaskKind
+from calls.models import Survey, survey_token_hash
+from calls.services.surveys import survey_answer, survey_find, survey_invite_for_call
+from core.errors import ServiceError
 from tests.calls.helpers import plan_call, race, the_winner
 from tests.factories import CustomerFactory
 

@@ -7,24 +7,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from retention.choices import (
-    CallOutcome,
-    CallQueue,
-    CallTaskKind,
-    CallTaskStatus,
-    WinBackOutcome,
-)
-from retention.errors import NotPermitted, ServiceError
-from retention.models import CallTask, Customer, WinBackCase
-from retention.services.calls import (
+from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus
+from calls.models import CallTask
+from calls.services.calls import (
     call_task_claim,
     call_task_log_outcome,
     call_task_request,
     call_tasks_dispatch_due,
 )
-from retention.services.winback import win_back_consider
+from core.errors import NotPermitted, ServiceError
+from customers.models import Customer
 from tests.calls.helpers import departed, plan_call, race, the_winner
 from tests.factories import CustomerFactory
+from winback.choices import WinBackOutcome
+from winback.models import WinBackCase
+from winback.services.winback import win_back_consider
 
 S = CallTaskStatus
 

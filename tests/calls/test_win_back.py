@@ -7,41 +7,31 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from retention.choices import (
-    CallOutcome,
-    CallQueue,
-    CallTaskKind,
-    CallTaskStatus,
-    ContractStatus,
-    SurveyTouchpoint,
-    WinBackOutcome,
-    WinBackTier,
-)
-from retention.errors import NotPermitted, ServiceError
-from retention.models import (
-    AuditEntry,
-    CallTask,
-    Contract,
-    Survey,
-    WinBackCase,
-    add_months,
-)
-from retention.services import cancellations
-from retention.services.calls import (
+from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
+from calls.models import CallTask, Survey
+from calls.services.calls import (
     call_task_claim,
     call_task_log_outcome,
     call_task_prepare,
     call_tasks_dispatch_due,
 )
-from retention.services.winback import (
+from cancellations.services import cancellations
+from core.dates import add_months
+from core.errors import NotPermitted, ServiceError
+from core.models import AuditEntry
+from customers.choices import ContractStatus
+from customers.models import Contract
+from tests.calls.helpers import departed, plan_call
+from tests.factories import ContractFactory, ProductFactory
+from winback.choices import WinBackOutcome, WinBackTier
+from winback.models import WinBackCase
+from winback.services.winback import (
     win_back_consider,
     win_back_declined,
     win_back_mark_unreachable,
     win_back_won,
 )
-from retention.tasks import win_back_daily_task
-from tests.calls.helpers import departed, plan_call
-from tests.factories import ContractFactory, ProductFactory
+from winback.tasks import win_back_daily_task
 
 pytestmark = pytest.mark.django_db
 K = CallTaskKind

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from claims import services as svc
 from claims.choices import ClaimState, CustomerResponse, RecoveryOutcome, RootCause
 from claims.models import Claim
-from retention.models import AuditEntry
+from core.models import AuditEntry
 
 S = ClaimState
 

@@ -10,11 +10,11 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from calls.choices import CallTaskKind
 from claims import services as svc
 from claims.choices import ClaimState, FlagReason
 from claims.models import Claim
-from retention.choices import CallTaskKind
-from retention.errors import Conflict
+from core.errors import Conflict
 from tests.claims.helpers import ESCALATION, PLAN, actions, audit, fresh
 from tests.concurrency import SECONDS
 from tests.concurrency import race as _race

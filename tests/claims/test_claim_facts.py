@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from cancellations.services import cancellations as svc
+from catalog.models import Reason
 from claims.choices import ClaimState as S
-from retention.models import Reason, RequestFact
-from retention.models.facts import ClaimFact
-from retention.services import cancellations as svc
-from retention.services.facts import facts_refresh
+from reporting.models import ClaimFact, RequestFact
+from reporting.services.facts import facts_refresh
 from tests.claims.helpers import PATH, fresh, take, walk_to
 from tests.concurrency import race
 from tests.factories import ContractFactory

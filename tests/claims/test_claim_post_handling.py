@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 
+from calls.choices import CallTaskKind, CallTaskStatus
+from calls.models import CallTask
+from calls.services.calls import call_task_request
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
 from claims import services as svc
 from claims.choices import ClaimState, RecoveryOutcome
-from retention.choices import CallTaskKind, CallTaskStatus, RequestState
-from retention.errors import NotPermitted, ServiceError
-from retention.models import CallTask, CancellationRequest
-from retention.services.calls import call_task_request
+from core.errors import NotPermitted, ServiceError
 from tests.claims.helpers import T0, actions, audit, fresh, snapshot, trail
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django_fsm import ConcurrentTransition
 from claims import services as svc
 from claims.choices import ClaimState, CustomerResponse, CustomerStatus, RootCause
 from claims.models import Claim
-from retention.errors import Conflict, NotPermitted, ServiceError
-from retention.models import AuditEntry
+from core.errors import Conflict, NotPermitted, ServiceError
+from core.models import AuditEntry
 from tests.claims.helpers import (
     ACCOUNT,
     CAUSE,
@@ -642,7 +642,7 @@ def test_the_customer_sees_received_in_progress_or_completed(walk, state, status
 
 def test_a_step_takes_a_fixed_handful_of_queries(walk, agent, django_assert_max_num_queries):
     claim = walk(S.APOLOGIZED)
-    agent.has_perm("retention.handle_calls")  # the permission cache, as in a request
+    agent.has_perm("customers.handle_calls")  # the permission cache, as in a request
     # savepoint, the locked row, its update, the audit entry, release
     with django_assert_max_num_queries(5):
         svc.claim_listen(claim_id=claim.pk, user=agent, account=ACCOUNT)

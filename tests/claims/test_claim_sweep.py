@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from calls.choices import CallTaskKind, CallTaskStatus
 from claims import services as svc
 from claims.choices import ClaimState, FlagReason
 from claims.tasks import claims_sweep_task
-from retention.choices import CallTaskKind, CallTaskStatus
-from retention.errors import ServiceError
+from core.errors import ServiceError
 from tests.claims.helpers import T0, audit, fresh, take
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.conf import settings
 from claims import services as svc
 from claims.choices import ClaimState, CompensationForm, CompensationStatus
 from claims.models import Compensation
-from retention.errors import NotPermitted, ServiceError
+from core.errors import NotPermitted, ServiceError
 from tests.claims.helpers import actions, audit, trail
 
 pytestmark = pytest.mark.django_db

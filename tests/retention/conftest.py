@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from retention.choices import OfferKind, ReasonCategory
-from retention.models import Reason, add_months
-from retention.services import cancellations as svc
+from cancellations.services import cancellations as svc
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.models import Reason
+from core.dates import add_months
 from tests.factories import ContractFactory, OfferFactory, ProductFactory
 
 REASON_FOR_BRANCH = {

@@ -1,6 +1,6 @@
 """The path picture's arithmetic, on hand-made paths."""
 
-from retention.flow_picture import WIDTH, flow_blocks, flow_tree
+from reporting.flow_picture import WIDTH, flow_blocks, flow_tree
 
 
 def _names(code):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from config.celery_app import app as celery_app
-from retention.health import beat_heartbeat_record
+from core.health import beat_heartbeat_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,14 +11,14 @@ PostgreSQL version the project runs on (the machine's 15, the embedded 18).
 import pytest
 from django.db import connection
 
-from retention.models import Contract, Customer
+from customers.models import Contract, Customer
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 TABLES = [
-    "retention_customer",
-    "retention_contract",
-    "retention_cancellationrequest",
+    "customers_customer",
+    "customers_contract",
+    "cancellations_cancellationrequest",
     "claims_claim",
 ]
 
@@ -54,8 +54,8 @@ def _copies(instance, count: int, **overrides) -> None:
 @pytest.fixture
 def closed_book(agent):
     """Like a real book: 20,000 closed requests and claims for every open one."""
+    from cancellations.services.cancellations import cancellation_open
     from claims.services import claim_open
-    from retention.services.cancellations import cancellation_open
 
     contract = ContractFactory()
     request = cancellation_open(contract_id=contract.pk, user=agent)
@@ -75,7 +75,7 @@ def _data():
         (lambda: Customer.objects.filter(phone="01012345678"), "customer_phone_idx"),
         (lambda: Customer.objects.filter(alt_phone="0212345678"), "customer_alt_phone_idx"),
         (lambda: Customer.objects.filter(name__startswith="김"), "customer_name_prefix_idx"),
-        (lambda: Contract.objects.filter(number="R00000001-1"), "retention_contract_number"),
+        (lambda: Contract.objects.filter(number="R00000001-1"), "customers_contract_number"),
         (
             lambda: Contract.objects.filter(customer_id=1, status="active"),
             "contract_customer_status_idx",
@@ -93,10 +93,9 @@ def _queue_and_floor_reads():
     from django.db.models import Q
     from django.utils import timezone
 
+    from cancellations.models import LIVE_STATES, OPEN_STATES, CancellationRequest
     from claims.models import OPEN_STATES as CLAIM_OPEN
     from claims.models import Claim
-    from retention.models import CancellationRequest
-    from retention.models.cancellation import LIVE_STATES, OPEN_STATES
 
     now = timezone.now()
     open_requests = ["one_open_request_per_contract"]
@@ -141,8 +140,8 @@ def test_the_consoles_acceptance_history_is_read_from_its_index_alone():
     """How often each offer saved customers with this sub-reason, for the ranking on every
     console page: an index-only scan of presentation_stats_idx, no join, whatever the
     history (at a million closed requests this was 0.4 s with the join, 20 ms without)."""
-    from retention.offer_engine import offer_answers_for_reason
+    from cancellations.offer_engine import offer_answers_for_reason
 
     plan = _plan(offer_answers_for_reason(1))
     assert "Index Only Scan using presentation_stats_idx" in plan, plan
-    assert "Join" not in plan and "retention_cancellationrequest" not in plan, plan
+    assert "Join" not in plan and "cancellations_cancellationrequest" not in plan, plan

@@ -4,8 +4,9 @@ import pghistory
 import pytest
 from django.db import IntegrityError, transaction
 
-from retention.choices import AmendmentKind, ContractStatus
-from retention.models import ContractAmendment, months_between
+from core.dates import months_between
+from customers.choices import AmendmentKind, ContractStatus
+from customers.models import ContractAmendment
 from tests.factories import ContractFactory, CustomerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

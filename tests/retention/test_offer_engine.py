@@ -13,22 +13,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from retention.choices import (
-    ContractStatus,
-    OfferKind,
-    PresentationAnswer,
-    ProductCategory,
-    ReasonCategory,
-    ValueTier,
-)
-from retention.models import CancellationRequest, OfferPresentation, add_months
-from retention.offer_engine import (
+from cancellations.choices import PresentationAnswer
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.offer_engine import (
     fee_adjustment_allowed,
     offer_context_load,
     offer_evaluate_for_request,
     offers_for_request,
 )
-from retention.services import cancellations as svc
+from cancellations.services import cancellations as svc
+from catalog.choices import OfferKind, ReasonCategory
+from core.dates import add_months
+from customers.choices import ContractStatus, ProductCategory, ValueTier
 from tests.factories import (
     CancellationRequestFactory,
     ContractFactory,

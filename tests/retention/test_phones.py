@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retention.phones import phone_format, phone_mask, phone_normalize, phone_validate
+from customers.phones import phone_format, phone_mask, phone_normalize, phone_validate
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from retention.models import add_months
-from retention.quote import Quote, QuoteTerms, cancellation_quote
+from core.dates import add_months
+from customers.quote import Quote, QuoteTerms, cancellation_quote
 from tests.factories import ContractFactory, ProductFactory
 
 EIGHT_YEARS = 96  # months

@@ -3,10 +3,10 @@ in both languages and by its Korean initials, the agent's most used reasons firs
 
 import pytest
 
-from retention.models import Reason
-from retention.selectors import reason_picker
-from retention.services import cancellations as svc
-from retention.text import hangul_initials
+from cancellations.selectors import reason_picker
+from cancellations.services import cancellations as svc
+from catalog.models import Reason
+from core.text import hangul_initials
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db

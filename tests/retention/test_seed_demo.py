@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from retention.models import Contract, Customer, Product
+from customers.models import Contract, Customer, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,10 @@ def test_the_demo_leaves_work_waiting_on_every_screen():
     from django.utils import timezone
 
     from accounts.models import User
+    from calls.models import CallTask
+    from calls.selectors import call_tasks_for_user
+    from cancellations.models import CancellationRequest
     from claims.models import Claim
-    from retention.models import CallTask, CancellationRequest
-    from retention.selectors import call_tasks_for_user
 
     call_command("seed_demo", customers="40", stdout=StringIO())
     now = timezone.now()

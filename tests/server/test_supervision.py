@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from retention.choices import CallTaskKind
-from retention.models import CallTask, Survey
-from retention.services.calls import call_tasks_dispatch_due
+from calls.choices import CallTaskKind
+from calls.models import CallTask, Survey
+from calls.services.calls import call_tasks_dispatch_due
 from tests.factories import CustomerFactory
 from tests.server.conftest import BIN, ROOT, database_url, wait_until
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.models import CallTask
 from claims.models import Claim, Compensation
-from retention.demo import demo_seed
-from retention.models import CallTask
+from demo.book import demo_seed
 from tests.factories import ContractFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

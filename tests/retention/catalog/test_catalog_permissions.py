@@ -10,19 +10,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.catalog_forms import OfferCatalogForm, ProductCatalogForm
-from retention.choices import OfferKind, ReasonCategory
-from retention.models import (
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.forms import OfferCatalogForm, ProductCatalogForm
+from catalog.models import (
     Battlecard,
     CatalogVersion,
     CustomerType,
     Offer,
-    Product,
     Reason,
     ScheduledChange,
     StepScript,
 )
-from retention.services import catalog as svc
+from catalog.services import catalog as svc
+from customers.models import Product
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory, UserFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data, product_data
 

@@ -4,7 +4,7 @@ however big the catalog and the book of contracts."""
 import pytest
 from django.urls import reverse
 
-from retention.models import Offer
+from catalog.models import Offer
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
 from tests.retention.catalog.test_offer_form import offer_data
 
@@ -77,9 +77,9 @@ def test_reason_tree_queries_do_not_grow_with_the_reasons(
 
 
 def test_saving_an_unchanged_form_writes_no_version(client_as_catalog_admin, catalog_admin):
-    from retention.catalog_forms import OfferCatalogForm
-    from retention.models import CatalogVersion
-    from retention.services import catalog as svc
+    from catalog.forms import OfferCatalogForm
+    from catalog.models import CatalogVersion
+    from catalog.services import catalog as svc
     from tests.retention.catalog.test_offer_form import instance_data
 
     offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)

@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from retention.choices import OfferKind, ReasonCategory, ValueTier
-from retention.errors import ServiceError
-from retention.models import CatalogVersion, Offer, Reason
-from retention.services import catalog as svc
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.models import CatalogVersion, Offer, Reason
+from catalog.services import catalog as svc
+from core.errors import ServiceError
+from customers.choices import ValueTier
 from tests.factories import OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,15 +12,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.catalog_forms import (
-    MAX_BENEFIT_KRW,
-    OfferCatalogForm,
-    ProductCatalogForm,
-    ReasonCatalogForm,
-)
-from retention.choices import OfferKind, ProductCategory, ReasonCategory
-from retention.models import CatalogVersion, Offer, Product, Reason, ScheduledChange
-from retention.services import catalog as svc
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.forms import MAX_BENEFIT_KRW, OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
+from catalog.models import CatalogVersion, Offer, Reason, ScheduledChange
+from catalog.services import catalog as svc
+from customers.choices import ProductCategory
+from customers.models import Product
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory
 
 pytestmark = pytest.mark.django_db

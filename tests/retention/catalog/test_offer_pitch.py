@@ -5,11 +5,11 @@ and what was said is kept on the presentation."""
 import pytest
 from django.urls import reverse
 
-from retention.analytics import csv_rows
-from retention.choices import OfferKind, ReasonCategory
-from retention.models import CatalogVersion, Offer
-from retention.services import cancellations
-from retention.services import catalog as svc
+from cancellations.services import cancellations
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.models import CatalogVersion, Offer
+from catalog.services import catalog as svc
+from reporting.analytics import csv_rows
 from tests.factories import ContractFactory, OfferFactory
 from tests.retention.catalog.test_offer_form import offer_data
 

@@ -10,27 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention import analytics
-from retention.analytics import Filters
-from retention.choices import (
-    ContractStatus,
-    OfferKind,
-    ProductCategory,
-    ReasonCategory,
-    RequestState,
-    ValueTier,
-)
-from retention.errors import ServiceError
-from retention.models import (
-    CancellationRequest,
-    CatalogVersion,
-    Contract,
-    Offer,
-    OfferPresentation,
-    RequestFact,
-    add_months,
-)
-from retention.offer_engine import (
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.offer_engine import (
     offer_evaluate_for_request,
     offer_rank_preview,
     offer_reach,
@@ -38,7 +20,16 @@ from retention.offer_engine import (
     variant_bucket,
     variant_drawn,
 )
-from retention.services import cancellations
+from cancellations.services import cancellations
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.models import CatalogVersion, Offer
+from core.dates import add_months
+from core.errors import ServiceError
+from customers.choices import ContractStatus, ProductCategory, ValueTier
+from customers.models import Contract
+from reporting import analytics
+from reporting.analytics import Filters
+from reporting.models import RequestFact
 from tests.factories import (
     ContractFactory,
     CustomerFactory,

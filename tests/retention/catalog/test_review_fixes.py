@@ -10,13 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from retention.analytics import csv_rows
-from retention.catalog_forms import OfferCatalogForm, ProductCatalogForm
-from retention.choices import OfferKind, ReasonCategory
-from retention.errors import ServiceError
-from retention.models import CatalogVersion, Offer, Product, ScheduledChange, months_between
-from retention.offer_engine import _months_back, offer_reach
-from retention.services import catalog as svc
+from cancellations.offer_engine import _months_back, offer_reach
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.forms import OfferCatalogForm, ProductCatalogForm
+from catalog.models import CatalogVersion, Offer, ScheduledChange
+from catalog.services import catalog as svc
+from core.dates import months_between
+from core.errors import ServiceError
+from customers.models import Product
+from reporting.analytics import csv_rows
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data
 

@@ -8,13 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from retention.catalog_forms import BattlecardCatalogForm, StepScriptCatalogForm
-from retention.choices import CallTaskKind, RequestState
-from retention.models import Battlecard, CancellationRequest, StepScript
-from retention.scripts import CALL_SCRIPTS, STEP_SCRIPTS, call_script, step_script
-from retention.selectors import console_data
-from retention.services import cancellations
-from retention.services import catalog as svc
+from calls.choices import CallTaskKind
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
+from cancellations.selectors import console_data
+from cancellations.services import cancellations
+from catalog.forms import BattlecardCatalogForm, StepScriptCatalogForm
+from catalog.models import Battlecard, StepScript
+from catalog.scripts import CALL_SCRIPTS, STEP_SCRIPTS, call_script, step_script
+from catalog.services import catalog as svc
 
 pytestmark = pytest.mark.django_db
 

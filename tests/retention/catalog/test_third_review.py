@@ -4,45 +4,42 @@ refers to, a bad value reported twice, who withdrew a scheduled change, history 
 reader's language, codes that must not change, what the preview and past versions show,
 validation of every kind, the reason picker, superusers, accepted terms and query bounds."""
 
-import importlib
 import re
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from retention.catalog_forms import OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
-from retention.choices import OfferKind, ReasonCategory, RequestState, WinBackTier
-from retention.errors import ServiceError
-from retention.models import (
-    Battlecard,
-    CancellationRequest,
-    CatalogVersion,
-    Contract,
-    CustomerType,
-    Offer,
-    OfferPresentation,
-    Product,
-    Reason,
-    ScheduledChange,
-    StepScript,
-    WinBackCase,
-)
-from retention.offer_engine import (
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.offer_engine import (
     offer_evaluate_for_request,
     offers_for_request,
     variant_bucket,
     variant_drawn,
 )
-from retention.selectors import console_data
-from retention.services import cancellations
-from retention.services import catalog as svc
+from cancellations.selectors import console_data
+from cancellations.services import cancellations
+from catalog.choices import OfferKind, ReasonCategory
+from catalog.forms import OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
+from catalog.models import (
+    Battlecard,
+    CatalogVersion,
+    CustomerType,
+    Offer,
+    Reason,
+    ScheduledChange,
+    StepScript,
+)
+from catalog.services import catalog as svc
+from core.errors import ServiceError
+from customers.models import Contract, Product
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data
+from winback.choices import WinBackTier
+from winback.models import WinBackCase
 
 pytestmark = pytest.mark.django_db
 
@@ -217,16 +214,16 @@ def test_every_model_that_refers_to_a_reason_or_an_offer_is_asked(db):
         }
         expected = {
             Offer: {
-                ("retention.OfferPresentation", "offer"),
-                ("retention.Offer", "variant_of"),
-                ("retention.WinBackCase", "offer"),
+                ("cancellations.OfferPresentation", "offer"),
+                ("catalog.Offer", "variant_of"),
+                ("winback.WinBackCase", "offer"),
             },
             Reason: {
-                ("retention.CancellationRequest", "reason"),
-                ("retention.OfferPresentation", "reason"),
-                ("retention.Offer", "reasons"),
-                ("retention.WinBackCase", "original_reason"),
-                ("retention.WinBackCase", "diagnosed_reason"),
+                ("cancellations.CancellationRequest", "reason"),
+                ("cancellations.OfferPresentation", "reason"),
+                ("catalog.Offer", "reasons"),
+                ("winback.WinBackCase", "original_reason"),
+                ("winback.WinBackCase", "diagnosed_reason"),
             },
         }[model]
         assert expected <= asked
@@ -460,39 +457,6 @@ def test_why_a_scheduled_change_failed_reads_in_the_readers_language(
     korean = client.get(reverse("catalog_list", args=["products"])).content.decode()
     assert korean_refusal in korean
     assert "no longer passes" not in korean
-
-
-def test_notes_written_before_are_read_in_the_readers_language_too(catalog_admin):
-    offer = OfferFactory(code="OLD")
-    subject = {"subject_type": ContentType.objects.get_for_model(Offer), "subject_id": offer.pk}
-    legacy = [
-        ("initial", "첫 수정 전 상태"),
-        ("restored", "Restored version 1"),
-        ("restored", "버전 2 복원"),
-        ("scheduled", "2026-03-01 적용 예약"),
-        ("imported", "live"),
-        ("edited", "typed by hand, 100%"),
-    ]
-    for n, (action, note) in enumerate(legacy, start=1):
-        CatalogVersion.objects.create(
-            **subject, version=n, action=action, snapshot={}, user=catalog_admin, note=note
-        )
-    migration = importlib.import_module("retention.migrations.0019_catalog_notes_withdrawn_by")
-    migration.notes_untranslated(apps, None)
-    versions = CatalogVersion.objects.filter(subject_id=offer.pk).order_by("version")
-    with translation.override("en"):
-        assert [v.note_text for v in versions] == [
-            "State before the first edit",
-            "Restored version 1",
-            "Restored version 2",
-            "Scheduled for 2026-03-01",
-            "Status from the file: live",
-            "typed by hand, 100%",
-        ]
-    with translation.override("ko"):
-        korean = [v.note_text for v in versions]
-    assert korean[:4] == ["첫 수정 전 상태", "버전 1 복원", "버전 2 복원", "2026-03-01 적용 예약"]
-    assert korean[5] == "typed by hand, 100%"
 
 
 @pytest.mark.parametrize(("language", "label"), [("en", "What to say"), ("ko", "안내 멘트")])

@@ -8,22 +8,16 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from retention.catalog_forms import OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
-from retention.choices import ReasonCategory
-from retention.errors import Conflict, ServiceError
-from retention.models import (
-    CancellationRequest,
-    CatalogVersion,
-    Offer,
-    OfferPresentation,
-    Product,
-    Reason,
-    ScheduledChange,
-)
-from retention.offer_engine import offers_for_request
-from retention.quote import QuoteTerms, cancellation_quote
-from retention.services import cancellations
-from retention.services import catalog as svc
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.offer_engine import offers_for_request
+from cancellations.services import cancellations
+from catalog.choices import ReasonCategory
+from catalog.forms import OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
+from catalog.models import CatalogVersion, Offer, Reason, ScheduledChange
+from catalog.services import catalog as svc
+from core.errors import Conflict, ServiceError
+from customers.models import Product
+from customers.quote import QuoteTerms, cancellation_quote
 from tests.factories import OfferFactory, ReasonFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data
 

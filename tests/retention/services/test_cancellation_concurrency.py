@@ -10,23 +10,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from retention.choices import (
-    AmendmentKind,
-    CallTaskKind,
-    OfferKind,
-    PresentationAnswer,
-    RequestState,
-)
-from retention.errors import Conflict, RequestAlreadyOpen, ServiceError
-from retention.models import (
-    AuditEntry,
-    CallTask,
-    CancellationRequest,
-    Contract,
-    ContractAmendment,
-    OfferPresentation,
-)
-from retention.services import cancellations as svc
+from calls.choices import CallTaskKind
+from calls.models import CallTask
+from cancellations.choices import PresentationAnswer, RequestState
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.services import cancellations as svc
+from catalog.choices import OfferKind
+from core.errors import Conflict, RequestAlreadyOpen, ServiceError
+from core.models import AuditEntry
+from customers.choices import AmendmentKind
+from customers.models import Contract, ContractAmendment
 from tests.concurrency import race as _race
 from tests.concurrency import the_winner as _the_winner
 from tests.factories import OfferFactory, UserFactory
@@ -61,7 +54,7 @@ def _actions(request) -> list[str]:
 
 
 def _request_history(request) -> QuerySet:
-    return apps.get_model("retention", "CancellationRequestEvent").objects.filter(
+    return apps.get_model("cancellations", "CancellationRequestEvent").objects.filter(
         pgh_obj_id=request.pk
     )
 

@@ -6,16 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from retention.choices import (
-    AmendmentKind,
-    CallTaskKind,
-    ContractStatus,
-    PresentationAnswer,
-    RequestState,
-)
-from retention.errors import NotPermitted, RequestAlreadyOpen, ServiceError
-from retention.models import AuditEntry, CallTask, CancellationRequest
-from retention.services import cancellations as svc
+from calls.choices import CallTaskKind
+from calls.models import CallTask
+from cancellations.choices import PresentationAnswer, RequestState
+from cancellations.models import CancellationRequest
+from cancellations.services import cancellations as svc
+from core.errors import NotPermitted, RequestAlreadyOpen, ServiceError
+from core.models import AuditEntry
+from customers.choices import AmendmentKind, ContractStatus
 from tests.factories import ContractFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.models import CallTask
+from calls.services.calls import call_task_claim
+from cancellations.services import cancellations as svc
 from claims import services as claim_svc
-from retention.errors import NotPermitted, ServiceError
-from retention.models import CallTask, Contract, WinBackCase
-from retention.services import cancellations as svc
-from retention.services.calls import call_task_claim
-from retention.services.winback import win_back_consider, win_back_won
+from core.errors import NotPermitted, ServiceError
+from customers.models import Contract
 from tests.factories import ContractFactory, OfferFactory, UserFactory
+from winback.models import WinBackCase
+from winback.services.winback import win_back_consider, win_back_won
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +119,7 @@ def win_back_call(supervisor, today):
 def test_win_back_refuses_an_offer_above_authority(win_back_call, supervisor):
     task, contract = win_back_call
     costly = OfferFactory(kind="competitor_match", fixed_cost=80000, agent_limit=50000)
-    from retention.errors import ServiceError
+    from core.errors import ServiceError
 
     with pytest.raises(ServiceError, match="not available"):
         win_back_won(

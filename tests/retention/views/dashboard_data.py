@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from accounts.models import Team
+from calls.models import Survey
 from claims.models import Claim
-from retention.models import RequestFact, Survey, WinBackCase
-from retention.models.facts import ClaimFact
+from reporting.models import ClaimFact, RequestFact
 from tests.factories import (
     CancellationRequestFactory,
     ContractFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from winback.models import WinBackCase
 
 SEOUL = ZoneInfo("Asia/Seoul")
 # A Wednesday: this week starts on Monday 16 June, the one before on 9 June. The default

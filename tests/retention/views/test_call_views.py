@@ -6,12 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.choices import CallQueue
-from retention.models import CallTask, Contract, Survey, WinBackCase
-from retention.services.calls import call_task_prepare, call_task_request
-from retention.services.surveys import survey_invite_for_call
-from retention.services.winback import win_back_consider
+from calls.choices import CallQueue
+from calls.models import CallTask, Survey
+from calls.services.calls import call_task_prepare, call_task_request
+from calls.services.surveys import survey_invite_for_call
+from customers.models import Contract
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
+from winback.models import WinBackCase
+from winback.services.winback import win_back_consider
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_my_calls_lists_due_first_then_later(client_as_agent, agent):
 
 
 def test_a_call_taken_early_is_taken_and_recorded_as_early(client_as_agent, agent):
-    from retention.models import AuditEntry
+    from core.models import AuditEntry
 
     later = _call(CustomerFactory(), kind="callback", due=timezone.now() + timedelta(days=3))
     refused = client_as_agent.post(reverse("call_take", args=[later.pk]), follow=True)

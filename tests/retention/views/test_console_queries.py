@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.demo import demo_seed
-from retention.services import cancellations as svc
+from cancellations.services import cancellations as svc
+from demo.book import demo_seed
 
 pytestmark = pytest.mark.django_db
 LIMIT = 15
@@ -18,7 +18,7 @@ LIMIT = 15
 def book(request, agent, reason, visit_offer, fee_offer, costly_offer):
     """A book of `n` demo customers, with earlier calls handled on some of them."""
     demo_seed(customers=request.param, today=timezone.localdate())
-    from retention.models import Contract
+    from customers.models import Contract
 
     contracts = list(
         Contract.objects.filter(status="active").order_by("pk")[: max(request.param // 20, 1)]

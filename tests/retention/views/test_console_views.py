@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from retention.choices import RequestState
-from retention.models import CancellationRequest
-from retention.services import cancellations as svc
+from cancellations.choices import RequestState
+from cancellations.models import CancellationRequest
+from cancellations.services import cancellations as svc
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +220,7 @@ def test_notes_save_as_you_type(client_as_agent, opened):
 
 
 def test_tagging_a_customer_type_shows_its_tips(client_as_agent, opened):
-    from retention.models import CustomerType
+    from catalog.models import CustomerType
 
     loud = CustomerType.objects.get(code="loud_protester")
     body = _act(client_as_agent, opened, "tag_customer_type", {"customer_type": loud.pk})

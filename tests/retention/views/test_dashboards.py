@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from retention import analytics
-from retention.analytics import Filters, csv_rows, save_rate_by, save_rate_total
-from retention.models import Reason, RequestFact, Survey, WinBackCase
-from retention.services import cancellations as svc
-from retention.services.facts import facts_refresh
-from retention.views.dashboards import TAB_TABLES
+from calls.models import Survey
+from cancellations.services import cancellations as svc
+from catalog.models import Reason
+from reporting import analytics
+from reporting.analytics import Filters, csv_rows, save_rate_by, save_rate_total
+from reporting.models import RequestFact
+from reporting.services.facts import facts_refresh
+from reporting.views import TAB_TABLES
 from tests.factories import ContractFactory, CustomerFactory, ProductFactory, UserFactory
 from tests.retention.views.dashboard_data import (
     NOW,
@@ -30,6 +32,7 @@ from tests.retention.views.dashboard_data import (
     survey,
     win_back,
 )
+from winback.models import WinBackCase
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +424,7 @@ CSV_QUERIES = 8
 def _grow(data, n: int) -> None:
     """`n` more closed requests, claims and surveys, and win-back cases, spread over four
     more agents in two teams, three products and six reasons."""
-    from retention.choices import ReasonCategory
+    from catalog.choices import ReasonCategory
 
     agents = [
         UserFactory(
@@ -591,9 +594,9 @@ def test_unknown_csv_is_404(client_as_supervisor):
 
 def test_coaching_scores_each_agent_by_the_surveys_of_their_calls(outcomes, agent, reason):
     """The survey of a call counts for the agent who handled it (copied onto the survey)."""
-    from retention.choices import CallTaskKind
-    from retention.models import CancellationRequest
-    from retention.services.surveys import survey_answer, survey_invite_for_call
+    from calls.choices import CallTaskKind
+    from calls.services.surveys import survey_answer, survey_invite_for_call
+    from cancellations.models import CancellationRequest
     from tests.calls.helpers import plan_call
 
     request = CancellationRequest.objects.filter(agent=agent).first()

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from retention import analytics
-from retention.analytics import Filters, save_rate_by, save_rate_total
-from retention.views.dashboards import TAB_TABLES, TABLE_TABS, TABS
+from reporting import analytics
+from reporting.analytics import Filters, save_rate_by, save_rate_total
+from reporting.views import TAB_TABLES, TABLE_TABS, TABS
 from tests.retention.views.dashboard_data import NOW, book, survey
 
 pytestmark = pytest.mark.django_db

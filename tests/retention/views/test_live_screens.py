@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.roles import Role
+from calls.choices import CallTaskKind
+from calls.services.calls import call_task_claim, call_task_request
+from cancellations.services import cancellations as svc
+from catalog.models import CustomerType
 from claims import services as claim_svc
 from claims.choices import ClaimState
-from retention.choices import CallTaskKind
-from retention.models import CustomerType
-from retention.services import cancellations as svc
-from retention.services.calls import call_task_claim, call_task_request
-from retention.services.supervision import handler_change
+from desk.services.supervision import handler_change
 from tests.claims.helpers import walk_to
 from tests.factories import ContractFactory, UserFactory
 
@@ -97,7 +97,7 @@ def test_the_console_hears_a_take_over_and_others_notes_and_a_tag(
         request_id=request.pk, user=someone_else, customer_type_id=loud.pk
     )
     screen.assert_hears(escape(loud.tips))
-    from retention.models import CancellationRequest
+    from cancellations.models import CancellationRequest
 
     handler_change(
         queryset=CancellationRequest.objects.all(),
@@ -173,7 +173,7 @@ def test_the_queue_hears_new_work_and_hand_overs(
     claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
     claim_svc.compensation_propose(claim_id=claim.pk, user=agent, form="voucher", amount=80_000)
     screen.assert_hears("data-compensation=")
-    from retention.models import CancellationRequest
+    from cancellations.models import CancellationRequest
 
     handler_change(
         queryset=CancellationRequest.objects.all(),

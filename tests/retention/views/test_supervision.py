@@ -6,9 +6,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from cancellations.models import CancellationRequest
+from cancellations.services import cancellations as svc
 from claims import services as claim_svc
-from retention.models import AuditEntry, CancellationRequest
-from retention.services import cancellations as svc
+from core.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_a_coaching_note_reaches_the_agents_home_page(client, login, agent, supe
 
 @pytest.mark.parametrize("data", [{"agent": "", "text": "x"}, {"text": "  "}])
 def test_a_coaching_note_needs_an_agent_and_text(client, login, agent, supervisor, data):
-    from retention.models import CoachingNote
+    from desk.models import CoachingNote
 
     login(supervisor)
     client.post(reverse("coach"), {"agent": agent.pk, **data})
@@ -126,7 +127,7 @@ def test_a_coaching_note_needs_an_agent_and_text(client, login, agent, superviso
 
 
 def test_agents_cannot_write_coaching_notes(client, login, agent):
-    from retention.models import CoachingNote
+    from desk.models import CoachingNote
 
     login(agent)
     client.post(reverse("coach"), {"agent": agent.pk, "text": "I am great"})

@@ -4,9 +4,10 @@ server (403), anonymous visitors sent to log in. Nothing changes on a refusal.""
 import pytest
 from django.urls import reverse
 
-from retention import analytics
-from retention.models import AuditEntry, CoachingNote
-from retention.views.dashboards import TABS
+from core.models import AuditEntry
+from desk.models import CoachingNote
+from reporting import analytics
+from reporting.views import TABS
 
 pytestmark = pytest.mark.django_db
 

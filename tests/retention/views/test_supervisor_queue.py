@@ -11,11 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.services import cancellations as svc
 from claims import services as claim_svc
 from claims.choices import ClaimState, CompensationForm
 from claims.models import Claim, Compensation
-from retention.models import AuditEntry, CancellationRequest, OfferPresentation
-from retention.services import cancellations as svc
+from core.models import AuditEntry
 from tests.claims.helpers import walk_to
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
@@ -270,7 +271,7 @@ def test_the_floor_query_count_does_not_grow_with_the_floor(
 
 
 def test_the_floor_counts_calls_due_and_overdue_per_queue(client, login, clock, supervisor):
-    from retention.models import CallTask
+    from calls.models import CallTask
 
     def task(queue, minutes, status="scheduled"):
         customer = CustomerFactory()
@@ -304,7 +305,7 @@ def test_the_floor_counts_calls_due_and_overdue_per_queue(client, login, clock, 
 
 
 def _second_costly_offer():
-    from retention.choices import OfferKind, ReasonCategory
+    from catalog.choices import OfferKind, ReasonCategory
     from tests.factories import OfferFactory
 
     return OfferFactory(

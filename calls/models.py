@@ -1,0 +1,169 @@
+"""Planned outbound calls and the surveys they send.
+
+The database is the source of truth for every call: beat dispatches what is due. Other apps
+ask for a call through `calls.services.calls.call_task_request`, which is idempotent on
+`idempotency_key`, so a retried transition never plans the same call twice. A survey is
+answered behind an unguessable, expiring, single-use link."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
+
+
+class CallTask(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=CallTaskKind.choices)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="call_tasks"
+    )
+    contract = models.ForeignKey(
+        "customers.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancellation_request = models.ForeignKey(
+        "cancellations.CancellationRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+    )
+    claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+    )
+    due_at = models.DateTimeField(_("due"))
+    queue = models.CharField(
+        _("queue"), max_length=12, choices=CallQueue.choices, default=CallQueue.AGENTS
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+        verbose_name=_("assigned to"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CallTaskStatus.choices,
+        default=CallTaskStatus.SCHEDULED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True)
+    result = models.TextField(_("what was said"), blank=True)
+    win_back = models.ForeignKey(
+        "winback.WinBackCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_tasks",
+    )
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    priority = models.BigIntegerField(_("priority"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("call task")
+        verbose_name_plural = _("call tasks")
+        ordering = ["due_at"]
+        permissions = [("work_specialist_queue", _("Can take calls from the specialists' queue"))]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="calltask_scheduled_due_idx",
+                condition=Q(status="scheduled"),
+            ),
+            models.Index(fields=["customer", "-due_at"], name="calltask_customer_idx"),
+            models.Index(
+                fields=["queue", "due_at"],
+                name="calltask_open_queue_idx",
+                condition=Q(status__in=["scheduled", "due", "in_progress"]),
+            ),
+            models.Index(
+                fields=["assignee", "due_at"],
+                name="calltask_open_assignee_idx",
+                condition=Q(status__in=["scheduled", "due", "in_progress"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+def survey_token_hash(token: str) -> str:
+    """Only the hash is stored: a database leak does not leak working links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Survey(models.Model):
+    touchpoint = models.CharField(_("touchpoint"), max_length=14, choices=SurveyTouchpoint.choices)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="surveys"
+    )
+    cancellation_request = models.ForeignKey(
+        "cancellations.CancellationRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+    )
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="surveys"
+    )
+    win_back = models.ForeignKey(
+        "winback.WinBackCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+    )
+    # Who handled what the survey is about (the request's or the claim's agent), copied at
+    # creation so the coaching figures need no join to the working tables.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    emailed_at = models.DateTimeField(_("invitation emailed"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    csat = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    would_return = models.BooleanField(_("would consider coming back"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5),
+                name="survey_csat_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(csat__isnull=False),
+                name="survey_answer_has_csat",
+            ),
+        ]
+        indexes = [models.Index(fields=["touchpoint", "answered_at"], name="survey_stats_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.touchpoint} survey for {self.customer_id}"

@@ -1,0 +1,331 @@
+"""The catalog workspace: offers, reasons, products and policies, playbook, scripts and
+battlecards, each with its history. Catalog admins (and superusers) edit; supervisors read;
+everyone else gets 403 at the door."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cancellations.models import CancellationRequest
+from cancellations.offer_engine import offer_rank_preview, offer_reach
+from catalog.choices import ReasonCategory
+from catalog.models import Offer, Reason, ScheduledChange
+from catalog.scripts import CALL_SCRIPTS, STEP_SCRIPTS
+from catalog.services import catalog as svc
+from core.errors import ServiceError
+from core.middleware import accepts_long_input
+from customers.choices import ContractStatus
+from reporting.analytics import csv_rows
+
+READ, EDIT = "catalog.view_catalog", "catalog.manage_catalog"
+
+
+def _require(request, perm: str = READ) -> None:
+    if not (request.user.has_perm(perm) or request.user.has_perm(EDIT)):
+        raise PermissionDenied
+
+
+def _kind(slug: str) -> svc.Kind:
+    if slug not in svc.KINDS:
+        raise Http404
+    return svc.KINDS[slug]
+
+
+def _base(request, kind: svc.Kind | None = None) -> dict:
+    return {
+        "kinds": svc.KINDS.values(),
+        "kind": kind,
+        "can_edit": request.user.has_perm(EDIT),
+    }
+
+
+@require_GET
+def catalog_list(request, kind="offers"):
+    _require(request)
+    kind = _kind(kind)
+    items = kind.model.objects.all()
+    context = {**_base(request, kind), "items": items}
+    if kind.model is Offer:
+        now = timezone.now()
+        context["items"] = (
+            items.select_related("variant_of")
+            .annotate(
+                window=Case(
+                    When(active_from__gt=now, then=Value("scheduled")),
+                    When(active_until__lte=now, then=Value("ended")),
+                    default=Value("open"),
+                )
+            )
+            .order_by("is_draft", "code")
+        )
+    if kind.model is Reason:
+        by_category = {c: [] for c in ReasonCategory.values}
+        for reason in items.order_by("category", "sort_order", "code"):
+            by_category[reason.category].append(reason)
+        context["tree"] = [(ReasonCategory(c).label, rs) for c, rs in by_category.items()]
+    if kind.slug == "products":
+        changes = ScheduledChange.objects.select_related("product", "created_by")
+        context["pending"] = changes.filter(applied_at__isnull=True, cancelled_at__isnull=True)
+        context["failed"] = changes.exclude(problem="").filter(
+            cancelled_at__gte=timezone.now() - timedelta(days=30)
+        )
+    if kind.slug == "scripts":
+        edited = {s.key: s for s in items}
+        context["scripts"] = [
+            (key, label, edited.get(key), _default_script(key))
+            for key, label in svc.cf.script_keys()
+        ]
+    return render(request, "catalog/list.html", context)
+
+
+def _default_script(key: str) -> tuple[str, str]:
+    """The built-in wording in both languages."""
+    text = STEP_SCRIPTS.get(key) or CALL_SCRIPTS.get(key) or ""
+    with translation.override("ko"):
+        ko = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return ko, en
+
+
+def catalog_edit(request, kind, pk=None):
+    """Create (no pk) or edit. `preview` shows what the change would do without saving."""
+    _require(request)
+    kind = _kind(kind)
+    instance = get_object_or_404(kind.model, pk=pk) if pk else None
+    if request.method == "POST":
+        _require(request, EDIT)
+        form = kind.form(data=request.POST, instance=instance)
+        if "preview" not in request.POST and form.is_valid():
+            return _save(request, kind, form)
+        if not form.is_valid():
+            messages.error(request, _("Correct the errors shown; nothing was saved."))
+    else:
+        initial = {"base_version": svc.version_latest(instance) if instance else 0}
+        if instance is None and kind.slug == "scripts" and request.GET.get("key"):
+            ko, en = _default_script(request.GET["key"])
+            initial.update(key=request.GET["key"], text_ko=ko, text_en=en)
+        form = kind.form(instance=instance, initial=initial)
+    context = {**_base(request, kind), "form": form, "item": instance}
+    if request.method == "POST" and form.is_valid():
+        context["preview"] = _preview(request, kind, form, instance)
+    return render(request, "catalog/edit.html", context)
+
+
+def _save(request, kind, form):
+    if form.instance.pk and not [f for f in form.changed_data if f != "base_version"]:
+        messages.info(request, _("Nothing changed, so no new version was written."))
+        return redirect("catalog_edit", kind=kind.slug, pk=form.instance.pk)
+    try:
+        if kind.slug == "products":
+            saved = svc.product_save(form=form, user=request.user)
+        else:
+            saved = svc.catalog_save(form=form, user=request.user)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect(request.path)
+    if isinstance(saved, ScheduledChange):
+        messages.success(
+            request,
+            _("The change is scheduled for %(day)s; until then the current terms apply.")
+            % {"day": saved.effective_from},
+        )
+        return redirect("catalog_list", kind=kind.slug)
+    if isinstance(saved, Offer) and saved.is_draft:
+        messages.success(request, _("Saved as a draft: preview it, then publish it."))
+    else:
+        messages.success(request, _("Saved as a new version."))
+    return redirect("catalog_edit", kind=kind.slug, pk=saved.pk)
+
+
+def _preview(request, kind, form, instance) -> dict:
+    """What the change would do: the old and new terms side by side, and for an offer who
+    it would reach and where it would rank."""
+    proposed = form.save(commit=False)
+    state = {
+        name: svc._json(value)
+        for name, value in form.cleaned_data.items()
+        if name in kind.form._meta.fields
+    }
+    # The form has already written the proposal onto `instance`: read the stored state.
+    current = svc.snapshot(kind.model.objects.get(pk=instance.pk)) if instance else None
+    preview = {
+        "changes": svc.state_compare(kind, current, state, all_fields=True),
+        "changed": {c.name for c in svc.state_compare(kind, current, state)} if current else set(),
+    }
+    if kind.model is Offer:
+        reason_ids = {r.pk for r in form.cleaned_data.get("reasons") or []}
+        categories = form.cleaned_data.get("reason_categories") or []
+        reasons = Reason.objects.filter(is_active=True, category__in=categories)
+        if reason_ids:
+            reasons = reasons.filter(pk__in=reason_ids)
+        preview["reasons"] = list(reasons)
+        preview["reach"] = offer_reach(offer=proposed, today=timezone.localdate())
+        sample = _sample_request(request, categories, reason_ids)
+        if sample is not None:
+            ranked, mine = offer_rank_preview(request=sample, draft=proposed, reason_ids=reason_ids)
+            preview.update(sample=sample, ranked=ranked, mine=mine)
+            preview["position"] = next(
+                (i for i, e in enumerate(ranked, start=1) if e.offer is proposed), None
+            )
+    if kind.slug == "scripts" or kind.slug == "customer-types":
+        preview["agent_view"] = True
+    return preview
+
+
+def _sample_request(request, categories, reason_ids):
+    """The request to rank against: the one asked for, else the latest with a matching
+    reason on a contract still running."""
+    requests = CancellationRequest.objects.select_related("contract__product", "customer", "reason")
+    raw = request.POST.get("sample") or request.GET.get("sample")
+    if raw:
+        try:
+            return requests.get(pk=int(raw))
+        except (ValueError, CancellationRequest.DoesNotExist):
+            messages.warning(request, _("No such request; using the latest matching one."))
+    matching = requests.filter(reason__category__in=categories)
+    if reason_ids:
+        matching = matching.filter(reason_id__in=reason_ids)
+    # A customer still with us is the useful sample (a cancelled contract gets no offers).
+    live = matching.filter(contract__status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED])
+    return live.order_by("-pk").first() or matching.order_by("-pk").first()
+
+
+ACTIONS = {
+    "publish": (svc.offer_publish, "offer", gettext_lazy("Published: agents can offer it now.")),
+    "retire": (
+        svc.catalog_retire,
+        "instance",
+        gettext_lazy("Retired: it is no longer offered or shown."),
+    ),
+    "reactivate": (svc.catalog_reactivate, "instance", gettext_lazy("In use again.")),
+}
+
+
+@require_POST
+def catalog_act(request, kind, pk, action):
+    _require(request, EDIT)
+    kind = _kind(kind)
+    item = get_object_or_404(kind.model, pk=pk)
+    try:
+        allowed = action in ACTIONS and (
+            kind.model is Offer if action == "publish" else hasattr(item, "is_active")
+        )
+        if allowed:
+            service, argument, done = ACTIONS[action]
+            service(**{argument: item, "user": request.user})
+        elif action == "delete" and kind.model is Offer:
+            svc.offer_delete(offer=item, user=request.user)
+            messages.success(request, _("Deleted (it was never presented)."))
+            return redirect("catalog_list", kind=kind.slug)
+        elif action == "delete" and kind.model is Reason:
+            svc.reason_delete(reason=item, user=request.user)
+            messages.success(request, _("Deleted (it was never used)."))
+            return redirect("catalog_list", kind=kind.slug)
+        elif action in ("up", "down") and kind.model is Reason:
+            svc.reason_move(reason=item, user=request.user, step=-1 if action == "up" else 1)
+            return redirect("catalog_list", kind=kind.slug)
+        else:
+            raise Http404
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, str(done))
+    if request.POST.get("next") == "list":
+        return redirect("catalog_list", kind=kind.slug)
+    return redirect("catalog_edit", kind=kind.slug, pk=pk)
+
+
+@require_GET
+def catalog_history(request, kind, pk):
+    _require(request)
+    kind = _kind(kind)
+    item = get_object_or_404(kind.model, pk=pk)
+    names = svc.RelatedNames()
+    versions = svc.history_for(item, names=names)
+    shown = None
+    if request.GET.get("v"):
+        shown = next((v for v in versions if str(v.version.version) == request.GET["v"]), None)
+        if shown is None:
+            raise Http404
+        shown.full = svc.state_compare(
+            kind, None, shown.version.snapshot, all_fields=True, names=names
+        )
+    context = {**_base(request, kind), "item": item, "versions": versions, "shown": shown}
+    if kind.slug == "products":
+        context["scheduled"] = svc.scheduled_changes_for(item, names=names)
+    return render(request, "catalog/history.html", context)
+
+
+@require_POST
+def catalog_restore(request, kind, pk, version):
+    _require(request, EDIT)
+    kind = _kind(kind)
+    item = get_object_or_404(kind.model, pk=pk)
+    try:
+        created = svc.catalog_restore(instance=item, version=version, user=request.user)
+    except ServiceError as refused:
+        messages.error(request, " ".join([str(refused.message), *refused.details]))
+    else:
+        messages.success(
+            request,
+            _("Version %(old)d restored as version %(new)d.")
+            % {"old": version, "new": created.version},
+        )
+    return redirect("catalog_history", kind=kind.slug, pk=pk)
+
+
+@require_POST
+def scheduled_change_withdraw(request, pk):
+    _require(request, EDIT)
+    change = get_object_or_404(ScheduledChange, pk=pk)
+    try:
+        svc.scheduled_change_withdraw(change=change, user=request.user)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The scheduled change is withdrawn."))
+    return redirect("catalog_list", kind="products")
+
+
+@require_GET
+def offers_export(request):
+    _require(request)
+    rows = svc.offers_export_rows()
+    header = next(rows)
+    response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="offers.csv"'
+    return response
+
+
+@accepts_long_input(svc.cf.IMPORT_MAX_CHARS)
+def offers_import(request):
+    """Upload → dry run listing every row's errors → import (all rows or none)."""
+    _require(request, EDIT)
+    form = svc.cf.ImportForm(request.POST or None, request.FILES or None)
+    context = {**_base(request, svc.KINDS["offers"]), "form": form}
+    if request.method == "POST" and form.is_valid():
+        apply = "apply" in request.POST
+        try:
+            rows = svc.offers_import(
+                content=form.cleaned_data["content"], user=request.user, apply=apply
+            )
+        except ServiceError as refused:
+            messages.error(request, refused.message)
+        else:
+            failed = [r for r in rows if r.errors]
+            if apply and not failed:
+                messages.success(
+                    request, _("Imported %(n)d rows as new versions.") % {"n": len(rows)}
+                )
+                return redirect("catalog_list", kind="offers")
+            context.update(rows=rows, failed=failed, content=form.cleaned_data["content"])
+    return render(request, "catalog/import.html", context)

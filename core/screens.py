@@ -1,0 +1,73 @@
+"""Live screens: what a polled screen shows, and whether it changed since it was drawn.
+
+A live screen (the two consoles, the supervisor queue, the floor, my calls) is drawn in two
+parts: the *screen*, everything on it that another person or a task can change, and the
+*frame* around it that polls. The screen's version is a hash of the screen as drawn, so
+whatever it shows (a decision, a compensation, a hand-over, another person's notes, a
+call's status) is in the version by construction: a new field cannot be forgotten. What
+differs between two drawings of the same thing is left out of the hash: CSRF tokens and
+one-time form keys (new on every drawing) and waiting times, which the browser ticks.
+
+The poll answers 204 while the version is the one the browser has, else the new frame.
+"""
+
+import hashlib
+import re
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+# Drawn anew each time though nothing changed: left out of the version.
+_FRESH_VALUES = re.compile(r'(name="(?:csrfmiddlewaretoken|submission)" value=)"[^"]*"')
+_TICKING = re.compile(r'(<[^>]*\sdata-waited="[^"]*"[^>]*>)[^<]*')
+# Not content: the waiting time's attribute, and where the focus goes after the agent's step.
+_WAITED = re.compile(r'\sdata-(?:waited="[^"]*"|focus(?:="[^"]*")?)')
+
+
+def screen_version(html: str) -> str:
+    stable = _TICKING.sub(r"\1", html)
+    stable = _WAITED.sub("", stable)
+    stable = _FRESH_VALUES.sub(r"\1", stable)
+    return hashlib.sha1(stable.encode()).hexdigest()[:16]
+
+
+def screen_draw(request, screen: str, context: dict, *, prefix: str = "") -> dict:
+    """`context` with the screen drawn (`screen`) and its `version` (`prefix` first)."""
+    body = render_to_string(screen, context, request=request)
+    return {**context, "screen": mark_safe(body), "version": prefix + screen_version(body)}
+
+
+def screen_poll(request, *, screen: str, frame: str, context: dict, target: str, prefix=""):
+    """The poll: 204 while the browser's `seen` is the screen's version, else the frame."""
+    drawn = screen_draw(request, screen, context, prefix=prefix)
+    if request.GET.get("seen") == drawn["version"]:
+        return HttpResponse(status=204)
+    response = render(request, frame, drawn)
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def screen_page(request, *, page: str, name: str, context: dict, prefix: str = ""):
+    """A live page whose poll is the page's own URL: `page#name` is the frame and
+    `page#name-screen` the screen. A poll (htmx with `seen`) is answered by `screen_poll`;
+    another htmx request gets the frame; a browser, the whole page."""
+    screen, frame = f"{page}#{name}-screen", f"{page}#{name}"
+    if request.htmx and "seen" in request.GET:
+        return screen_poll(
+            request, screen=screen, frame=frame, context=context, target=f"#{name}", prefix=prefix
+        )
+    drawn = screen_draw(request, screen, context, prefix=prefix)
+    return render(request, frame if request.htmx else page, drawn)
+
+
+def screen_handed_away(request, subject, *, target: str = "#console"):
+    """What a poll answers once the call or claim on screen was given to someone else (the
+    viewer may no longer see it): who handles it now, and nothing of the call itself."""
+    handler = subject.agent.display_name if subject.agent_id else ""
+    response = render(request, "core/includes/handed_away.html", {"handler": handler})
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response

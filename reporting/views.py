@@ -1,0 +1,282 @@
+"""Supervisor dashboards: one tab per question, every chart drawn from a table that the page
+shows and `/desk/dashboards/<table>.csv` streams. Figures come from the reporting facts
+(`retention.analytics`), refreshed by Celery beat every two minutes."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from desk.selectors import desk_agents
+from reporting import analytics
+from reporting.analytics import TABLES, Filters, Labels, csv_rows
+from reporting.flow_picture import flow_blocks, flow_tree
+from reporting.models import RequestFact
+
+TABS = {
+    "save-rate": gettext_lazy("Save rate"),
+    "quality": gettext_lazy("Save quality"),
+    "reasons": gettext_lazy("Why they leave"),
+    "win-back": gettext_lazy("Win-back"),
+    "claims": gettext_lazy("Claims"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+    "coaching": gettext_lazy("Coaching"),
+}
+TAB_TABLES = {
+    "save-rate": [
+        "save-rate-week",
+        "save-rate-category",
+        "save-rate-reason",
+        "save-rate-product",
+        "save-rate-team",
+        "save-rate-agent",
+        "save-rate-path",
+        "offers",
+        "ab-tests",
+    ],
+    "quality": ["rechurn", "save-value"],
+    "reasons": ["reasons-lost", "reasons-trend", "competitors"],
+    "win-back": ["win-back-month", "win-back-quarter"],
+    "claims": ["claims-cause", "claims-steps"],
+    "satisfaction": ["satisfaction", "comments"],
+    "coaching": ["coaching", "coaching-offers"],
+}
+# The tab each table is on (each is on one): its CSV reads the tab's default period.
+TABLE_TABS = {name: tab for tab, names in TAB_TABLES.items() for name in names}
+
+# Save quality needs saves old enough to have left again; win-back needs departures that
+# have been called: both look further back by default. The one place that says so: the
+# page and the CSV files of its tables read their period from here.
+DEFAULT_DAYS = {"quality": 455, "win-back": 365}
+
+# What a tab's filters cannot narrow, said on the tab.
+UNAPPLIED_FILTERS = {
+    "claims": gettext_lazy(
+        "The reason filters do not apply to claims: a claim has no cancellation reason."
+    ),
+    "satisfaction": gettext_lazy(
+        "Product and reason filters follow what a survey is about (the cancellation call, "
+        "claim or win-back); a claim survey has no reason, so a reason filter leaves it out."
+    ),
+    "coaching": gettext_lazy(
+        "The reason filters do not apply to the claim columns: a claim has no cancellation reason."
+    ),
+}
+
+
+def _filters(request, tab: str) -> Filters:
+    """The filters of the query string, the period defaulting to the tab's."""
+    return Filters.from_query(request.GET, default_days=DEFAULT_DAYS.get(tab, 90))
+
+
+def _require(request) -> None:
+    if not request.user.has_perm("reporting.view_dashboards"):
+        raise PermissionDenied
+
+
+def _series(rows, key="rate", scale=100):
+    return [None if r.get(key) is None else round(r[key] * scale, 1) for r in rows]
+
+
+def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[list, dict]:
+    """The charts of a tab, drawn from its tables' rows, and the tab's headline figures."""
+    if tab == "save-rate":
+        weeks, reasons = tables["save-rate-week"].rows, tables["save-rate-reason"].rows
+        categories, teams = tables["save-rate-category"].rows, tables["save-rate-team"].rows
+        blocks, height = flow_blocks(
+            flow_tree(tables["save-rate-path"].rows, analytics.branch_label, labels.offer)
+        )
+        return [
+            _chart("line", _("Save rate by week (%)"), weeks, [(_("Save rate"), _series(weeks))]),
+            _chart(
+                "bar", _("Save rate by reason (%)"), reasons, [(_("Save rate"), _series(reasons))]
+            ),
+            _chart(
+                "bar",
+                _("Save rate by reason category (%)"),
+                categories,
+                [(_("Save rate"), _series(categories))],
+            ),
+            _chart("bar", _("Save rate by team (%)"), teams, [(_("Save rate"), _series(teams))]),
+        ], {
+            "total": analytics.save_rate_total(filters),
+            "flow": {"blocks": blocks, "height": height},
+        }
+    if tab == "quality":
+        rechurn = tables["rechurn"].rows
+        value = tables["save-value"].rows
+        return [
+            _chart(
+                "bar",
+                _("Re-churn of saved customers (%)"),
+                rechurn,
+                [(_("Re-churn"), _series(rechurn))],
+            ),
+            _chart(
+                "bar",
+                _("Fees kept and offer cost by offer"),
+                value,
+                [
+                    (_("Fees kept"), [r["kept"] for r in value]),
+                    (_("Cost"), [r["cost"] for r in value]),
+                ],
+                percent=False,
+            ),
+        ], {"over_discounting": [r for r in value if r["over_discounting"]]}
+    if tab == "reasons":
+        pareto, trend = tables["reasons-lost"].rows, tables["reasons-trend"]
+        total = sum(r["n"] for r in pareto) or 1
+        running = [sum(r["n"] for r in pareto[: i + 1]) * 100 / total for i in range(len(pareto))]
+        return [
+            _chart(
+                "bar",
+                _("Cancellations by reason, and their running share (Pareto)"),
+                pareto,
+                [
+                    (_("Cancellations"), [r["n"] for r in pareto]),
+                    (_("Running share (%)"), [round(v, 1) for v in running], "line"),
+                ],
+                percent=False,
+            ),
+            _chart(
+                "line",
+                trend.title,
+                trend.rows,
+                [(c.label, [r[c.key] for r in trend.rows]) for c in trend.columns[1:]],
+                percent=False,
+            ),
+        ], {"spikes": analytics.reason_spikes(filters, labels)}
+    if tab == "win-back":
+        months = tables["win-back-month"].rows
+        return [
+            _chart(
+                "bar",
+                _("Departed, targeted, reached and won back by month"),
+                months,
+                [
+                    (_("Departed"), [r["departed"] for r in months]),
+                    (_("Targeted"), [r["targeted"] for r in months]),
+                    (_("Reached"), [r["reached"] for r in months]),
+                    (_("Won back"), [r["won"] for r in months]),
+                ],
+                percent=False,
+            )
+        ], {"win_back": analytics.win_back_summary(filters)}
+    if tab == "claims":
+        causes, steps = tables["claims-cause"].rows, tables["claims-steps"].rows[:-1]
+        return [
+            _chart(
+                "bar",
+                _("Claims by root cause"),
+                causes,
+                [(_("Claims"), [r["n"] for r in causes])],
+                percent=False,
+            ),
+            _chart(
+                "bar",
+                _("Average minutes per step"),
+                steps,
+                [
+                    (
+                        _("Minutes"),
+                        [
+                            None if r["seconds"] is None else round(r["seconds"] / 60, 1)
+                            for r in steps
+                        ],
+                    )
+                ],
+                percent=False,
+            ),
+        ], {"claims": analytics.claims_summary(filters)}
+    if tab == "satisfaction":
+        touchpoints = tables["satisfaction"].rows
+        return [
+            _chart(
+                "bar",
+                _("Average score by touchpoint (1-5)"),
+                touchpoints,
+                [
+                    (
+                        _("Score"),
+                        [None if r["score"] is None else round(r["score"], 2) for r in touchpoints],
+                    )
+                ],
+                percent=False,
+            )
+        ], {}
+    coaching = tables["coaching"].rows
+    return [
+        _chart("bar", _("Save rate by agent (%)"), coaching, [(_("Save rate"), _series(coaching))])
+    ], {}
+
+
+def _chart(kind, title, rows, datasets, percent=True) -> dict:
+    """A chart of `rows`: each dataset is (label, values) or (label, values, "line"), the
+    latter drawn as a line of percentages on an axis of its own (a Pareto's running share)."""
+    return {
+        "type": kind,
+        "title": str(title),
+        "labels": [str(r["label"]) for r in rows],
+        "datasets": [
+            {"label": str(label), "data": data, "line": bool(rest)}
+            for label, data, *rest in datasets
+        ],
+        "percent": percent,
+    }
+
+
+@require_GET
+def dashboards(request):
+    _require(request)
+    tab = request.GET.get("tab", "save-rate")
+    if tab not in TABS:
+        raise Http404
+    filters = _filters(request, tab)
+    labels = Labels()
+    tables = {name: TABLES[name](filters, labels) for name in TAB_TABLES[tab]}
+    for table in tables.values():
+        table.rows = list(table.rows)
+    charts, figures = _charts(tab, tables, filters, labels)
+    query = request.GET.copy()
+    query.pop("tab", None)
+    context = {
+        "tab": tab,
+        "tabs": TABS.items(),
+        "filters": filters,
+        "tables": tables.values(),
+        "charts": charts,
+        "unapplied": UNAPPLIED_FILTERS.get(tab, ""),
+        "query": query.urlencode(),
+        "as_of": RequestFact.objects.order_by("-closed_on", "-closed_at")
+        .values_list("closed_at", flat=True)
+        .first(),
+        **figures,
+        **analytics.filter_choices(),
+    }
+    if tab == "coaching":
+        context["coaching_agents"] = desk_agents()
+    return render(request, "reporting/dashboards.html", context)
+
+
+@require_GET
+def dashboard_csv(request, table):
+    """Any dashboard table as CSV, over the same default period as the tab it is on, or
+    every closed request (`requests`, over the period of the tab it was asked from), streamed."""
+    _require(request)
+    if table == "requests":
+        tab = request.GET.get("tab", "")
+        filters = _filters(request, tab if tab in TABS else "save-rate")
+        header = [str(h) for h in analytics.REQUEST_EXPORT_HEADER]
+        values = analytics.request_export_rows(filters)
+    elif table in TABLES:
+        filters = _filters(request, TABLE_TABS[table])
+        built = TABLES[table](filters, Labels(), whole=True)
+        header = [c.label for c in built.columns]
+        values = built.csv_values()
+    else:
+        raise Http404
+    response = StreamingHttpResponse(csv_rows(header, values), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    return response
