@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls")
+
+    def ready(self):
+        """Each kind of planned call is scripted in the catalog (catalog.scripts)."""
+        from calls.choices import CallTaskKind
+        from calls.scripts import CALL_SCRIPTS
+        from catalog.scripts import scripts_register
+
+        scripts_register(
+            {kind: (CallTaskKind(kind).label, text) for kind, text in CALL_SCRIPTS.items()}
+        )

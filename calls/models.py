@@ -1,7 +1,7 @@
 """Planned outbound calls and the surveys they send.
 
 The database is the source of truth for every call: beat dispatches what is due. Other apps
-ask for a call through `calls.services.calls.call_task_request`, which is idempotent on
+ask for a call through `calls.services.planning.call_task_request`, which is idempotent on
 `idempotency_key`, so a retried transition never plans the same call twice. A survey is
 answered behind an unguessable, expiring, single-use link."""
 
@@ -12,11 +12,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 
+OPEN = [CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS]
+WAITING = [CallTaskStatus.SCHEDULED, CallTaskStatus.DUE]
 
-class CallTask(models.Model):
+
+class CallTask(FSMModelMixin, models.Model):
+    """A planned call, with its lifecycle as a state machine: scheduled → due (dispatched by
+    beat) → in progress (taken by one agent) → done, back to scheduled for another attempt,
+    or cancelled (do-not-call, or the reason for it went away). Only the services in
+    `calls.services` move it; where they move many rows at once (dispatch, taking, ending a
+    customer's calls) they do so with one guarded UPDATE from the same sources."""
+
     kind = models.CharField(_("kind"), max_length=20, choices=CallTaskKind.choices)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="call_tasks"
@@ -50,11 +60,12 @@ class CallTask(models.Model):
         related_name="call_tasks",
         verbose_name=_("assigned to"),
     )
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=12,
         choices=CallTaskStatus.choices,
         default=CallTaskStatus.SCHEDULED,
+        protected=True,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices, blank=True)
@@ -71,6 +82,14 @@ class CallTask(models.Model):
     claimed_at = models.DateTimeField(_("taken"), null=True, blank=True)
     priority = models.BigIntegerField(_("priority"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    # For a survey call: which moment the survey is about (the flow that planned it knows).
+    touchpoint = models.CharField(
+        _("survey touchpoint"),
+        max_length=14,
+        choices=SurveyTouchpoint.choices,
+        blank=True,
+        db_default="",  # rows planned in bulk by SQL (win-back, demo history) have none
+    )
     idempotency_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -101,6 +120,36 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    # ---- the lifecycle (services lock the row, call one of these, save) ---------------------
+
+    @transition(field=status, source=CallTaskStatus.SCHEDULED, target=CallTaskStatus.DUE)
+    def dispatch(self, now):
+        self.dispatched_at = now
+
+    @transition(field=status, source=WAITING, target=CallTaskStatus.IN_PROGRESS)
+    def take(self, user, now):
+        self.assignee, self.claimed_at = user, now
+
+    @transition(field=status, source=CallTaskStatus.IN_PROGRESS, target=CallTaskStatus.SCHEDULED)
+    def try_again_later(self, due_at, *, back_to_queue: bool):
+        """No answer or busy: another attempt at `due_at`, prepared and dispatched anew."""
+        self.due_at = due_at
+        self.claimed_at = self.prepared_at = self.dispatched_at = None
+        if back_to_queue:
+            self.assignee = None
+
+    @transition(field=status, source=CallTaskStatus.IN_PROGRESS, target=CallTaskStatus.DONE)
+    def complete(self, outcome):
+        self.outcome = outcome
+
+    @transition(field=status, source=OPEN, target=CallTaskStatus.CANCELLED)
+    def cancel(self, outcome=""):
+        self.outcome = outcome or self.outcome
 
 
 def survey_token_hash(token: str) -> str:

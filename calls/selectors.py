@@ -1,16 +1,16 @@
 """Reads for the screens: permission-aware, with a fixed number of queries per page."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from calls.choices import CallOutcome, CallQueue, CallTaskStatus
 from calls.models import CallTask
-from cancellations.models import CancellationRequest
-from catalog.models import Reason
+from catalog.scripts import script_for
 
 
 def _queues_for(user) -> list[str]:
-    from calls.choices import CallQueue
 
     queues = []
     if user.has_perm("customers.handle_calls"):
@@ -25,9 +25,6 @@ def _queues_for(user) -> list[str]:
 def call_tasks_for_user(*, user, now=None) -> dict:
     """My calls: assigned to me, or waiting in a queue I work; overdue and due first, then
     today, then later (2 queries, at most 300 rows)."""
-    from django.db.models import Q as _Q
-
-    from calls.choices import CallTaskStatus
 
     if not user.has_perm("customers.handle_calls"):
         raise PermissionDenied
@@ -36,7 +33,7 @@ def call_tasks_for_user(*, user, now=None) -> dict:
         CallTask.objects.filter(
             status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS]
         )
-        .filter(_Q(assignee=user) | _Q(assignee__isnull=True, queue__in=_queues_for(user)))
+        .filter(Q(assignee=user) | Q(assignee__isnull=True, queue__in=_queues_for(user)))
         .select_related("customer", "assignee")
         .order_by("due_at", "-priority")[:300]
     )
@@ -75,16 +72,11 @@ def call_task_for_user_or_404(*, user, pk) -> CallTask:
 
 
 def call_screen_data(*, task: CallTask, user) -> dict:
-    """What the agent needs on the call: the script, the history behind it and, for a
-    win-back call, why they left, what they were offered, and what we can offer now."""
-    from calls.choices import CallOutcome
-    from catalog.scripts import call_script
-    from customers.models import Product
-    from winback.services.winback import win_back_offers
-
+    """What the agent needs on any call: the script, the outcomes to log. (A win-back adds
+    its own part: `winback.selectors.win_back_screen_data`.)"""
     data = {
         "task": task,
-        "script": call_script(task.kind),
+        "script": script_for(task.kind),
         "outcomes": [
             (o.value, o.label)
             for o in (
@@ -98,26 +90,4 @@ def call_screen_data(*, task: CallTask, user) -> dict:
         "mine": task.assignee_id == user.pk and task.status == "in_progress",
         "show_pii": user.has_perm("customers.view_customer_pii"),
     }
-    if task.win_back_id:
-        last_request = (
-            CancellationRequest.objects.filter(contract_id=task.win_back.contract_id)
-            .select_related("reason")
-            .order_by("-opened_at")
-            .first()
-        )
-        data["last_request"] = last_request
-        data["offered"] = (
-            list(last_request.presentations.order_by("position")) if last_request else []
-        )
-        data["products"] = list(Product.objects.filter(is_active=True).order_by("category"))
-        data["winback_offers"] = list(win_back_offers()[:20])
-        data["reasons"] = list(Reason.objects.filter(is_active=True))
-        if task.kind in ("care_check_in", "care_review") and task.win_back.new_contract_id:
-            since = task.win_back.closed_at
-            data["claims_since"] = list(task.customer.claims.filter(received_at__gte=since))
-            data["calls_since"] = list(
-                CallTask.objects.filter(customer=task.customer, updated_at__gte=since)
-                .exclude(pk=task.pk)
-                .order_by("-due_at")[:20]
-            )
     return data

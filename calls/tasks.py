@@ -4,7 +4,7 @@ services; tasks acknowledge late and are redelivered if a worker dies mid-way.""
 from celery import shared_task
 from django.db import OperationalError
 
-from calls.services.calls import call_task_prepare, call_tasks_dispatch_due
+from calls.services.dispatch import call_task_prepare, call_tasks_dispatch_due
 from core.tasks import RELIABLE
 
 

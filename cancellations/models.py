@@ -19,6 +19,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from cancellations.choices import PresentationAnswer, RequestState
 from catalog.choices import OfferKind, ReasonCategory
 from core.fsm import guard
+from core.models import HandledCall
 from core.permissions import transition_can_decide, transition_can_handle
 
 S = RequestState
@@ -109,7 +110,7 @@ def callback_not_in_past(request) -> bool:
 
 
 @pghistory.track(pghistory.UpdateEvent())
-class CancellationRequest(ConcurrentTransitionMixin, models.Model):
+class CancellationRequest(ConcurrentTransitionMixin, HandledCall):
     contract = models.ForeignKey(
         "customers.Contract",
         on_delete=models.PROTECT,
@@ -121,12 +122,6 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="cancellation_requests",
         verbose_name=_("customer"),
-    )
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="cancellation_requests",
-        verbose_name=_("agent"),
     )
     state = FSMField(
         _("state"), max_length=20, choices=RequestState.choices, default=S.OPENED, protected=True
@@ -143,23 +138,6 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     reason_note = models.TextField(_("in the customer's words"), blank=True)
     competitor_name = models.CharField(_("competitor"), max_length=100, blank=True)
     competitor_offer = models.TextField(_("what the competitor offered"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    notes_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("notes last written by"),
-    )
-    customer_type = models.ForeignKey(
-        "catalog.CustomerType",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("customer type"),
-    )
     source_claim = models.ForeignKey(
         "claims.Claim",
         on_delete=models.PROTECT,
@@ -182,9 +160,6 @@ class CancellationRequest(ConcurrentTransitionMixin, models.Model):
     callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
     # When the promised callback was taken up: the call on the line began then (the floor).
     resumed_at = models.DateTimeField(_("callback taken up"), null=True, blank=True)
-    manager_requested_at = models.DateTimeField(
-        _("customer asked for a manager"), null=True, blank=True
-    )
     quote = models.JSONField(_("quote"), null=True, blank=True)
     effective_date = models.DateField(_("cancellation effective"), null=True, blank=True)
     pickup_date = models.DateField(_("product pickup"), null=True, blank=True)

@@ -19,7 +19,7 @@ from cancellations.models import (
 from catalog.choices import ReasonCategory
 from catalog.models import Battlecard, CustomerType, Reason
 from core.models import AuditEntry
-from desk.selectors import queue_order
+from core.queue import queue_order
 
 
 def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRequest:
@@ -106,7 +106,7 @@ def console_rail(
 def console_data(*, request: CancellationRequest, user) -> dict:
     """Everything the console shows for one request, in a bounded number of queries."""
     from cancellations.offer_engine import offers_for_request
-    from catalog.scripts import step_script
+    from catalog.scripts import script_for
 
     presentations = list(request.presentations.order_by("position"))
     actions = console_actions(request=request, user=user)
@@ -131,7 +131,7 @@ def console_data(*, request: CancellationRequest, user) -> dict:
         "presentations": presentations,
         "actions": actions,
         "offers": offers,
-        "script": step_script(request.state),
+        "script": script_for(request.state),
         "history": history,
         "reasons": reasons,
         "customer_types": list(CustomerType.objects.filter(is_active=True)),

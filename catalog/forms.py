@@ -4,13 +4,14 @@ catalog` binds them to stored versions and import rows)."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import Battlecard, CustomerType, Offer, Reason, StepScript
-from catalog.scripts import CALL_SCRIPTS, STEP_SCRIPTS
+from catalog.rules import offer_code_locked, variant_share_refusal
+from catalog.scripts import script_keys
 from core.text import CONTROL
 from customers.choices import ProductCategory, ValueTier
 from customers.models import Product
@@ -28,14 +29,6 @@ FIXED_VALUE_KINDS = (
     OfferKind.COMPETITOR_MATCH,
     OfferKind.GIFT,
 )
-
-
-def variant_shares_taken(original, *, excluding=None) -> int:
-    """The share of calls the variants of `original` in use (drafts included) already take."""
-    others = Offer.objects.filter(variant_of=original, is_active=True)
-    if excluding:
-        others = others.exclude(pk=excluding)
-    return others.aggregate(s=Sum("traffic_share"))["s"] or 0
 
 
 def _stripped(form, *names):
@@ -243,8 +236,6 @@ class OfferCatalogForm(VersionedForm):
     def _check_code(self):
         if not self.instance.pk or "code" not in self.changed_data:
             return
-        from catalog.services.catalog import offer_code_locked
-
         if offer_code_locked(self.instance):
             self.add_error(
                 "code",
@@ -343,16 +334,9 @@ class OfferCatalogForm(VersionedForm):
                 "variant_of",
                 _("A variant must answer the same reason categories as the original."),
             )
-        taken = variant_shares_taken(original, excluding=self.instance.pk)
-        if taken + share > 99:
-            self.add_error(
-                "traffic_share",
-                _(
-                    "The variants of this offer already take %(taken)d%%; "
-                    "at most %(left)d%% is left."
-                )
-                % {"taken": taken, "left": max(99 - taken, 0)},
-            )
+        refusal = variant_share_refusal(original.pk, share, excluding=self.instance.pk)
+        if refusal:
+            self.add_error("traffic_share", refusal)
 
 
 class ReasonCatalogForm(VersionedForm):
@@ -397,15 +381,6 @@ class CustomerTypeCatalogForm(VersionedForm):
         data = super().clean()
         _stripped(self, "name_ko", "name_en", "tips_ko", "tips_en")
         return data
-
-
-def script_keys() -> list[tuple[str, str]]:
-    from calls.choices import CallTaskKind
-    from cancellations.choices import RequestState
-
-    states = [(str(k), str(RequestState(k).label)) for k in STEP_SCRIPTS]
-    calls = [(k, str(CallTaskKind(k).label)) for k in CALL_SCRIPTS if k in CallTaskKind.values]
-    return states + calls
 
 
 class StepScriptCatalogForm(VersionedForm):

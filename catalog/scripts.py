@@ -1,115 +1,31 @@
-"""What the agent says at each step of the tree, in our own words, in the agent's language.
+"""The scripts agents read: every scripted step and kind of call, its default wording and a
+catalog admin's wording, which replaces the default (`StepScript`, versioned).
 
-Short on purpose: a script is read while the customer talks. These are the defaults; a
-catalog admin's wording (`StepScript`, edited in the catalog workspace) replaces them.
+The catalog does not know the workflows' steps: each workflow registers its own when it
+loads (`scripts_register` in its AppConfig.ready), with the label of the step and the
+default text, and reads its script back with `script_for`.
 """
 
-from django.utils.translation import gettext_lazy as _
+from catalog.models import StepScript
 
-from cancellations.choices import RequestState as S
-
-STEP_SCRIPTS = {
-    S.OPENED: _(
-        "Thank the customer for calling and for the time with us. Ask what made them think "
-        "of cancelling, and let them finish: the first reason is not always the real one. "
-        "Pick the reason that fits best and note their own words."
-    ),
-    S.DISSATISFIED: _(
-        "Say you understand what went wrong, naming it specifically, and apologise for it. "
-        "Then offer a remedy that fixes that very problem. After the remedy, ask whether it "
-        "would make them happy to stay."
-    ),
-    S.FINANCIAL_BURDEN: _(
-        "Acknowledge that money is tight and that this is a reasonable worry. Check whether "
-        "the current fee can be adjusted; if it cannot, suggest a lower-priced product that "
-        "keeps what they value."
-    ),
-    S.CONTRACT_CHANGE: _(
-        "Ask what needs to change: a move, the term, the account holder, a long absence. If "
-        "the change is possible, offer it; if not, suggest another product that fits the new "
-        "situation."
-    ),
-    S.COMPETITOR: _(
-        "Ask which company and what they offered, without criticising them. Explain what the "
-        "customer keeps with us (care history, service, benefits) and present a benefit that "
-        "answers the competitor's offer."
-    ),
-    S.OFFER_PRESENTED: _(
-        "Read the offer and its terms plainly, including how long it lasts. Ask the customer "
-        "whether they would like to accept it. No pressure: their answer is recorded either way."
-    ),
-    S.AWAITING_APPROVAL: _(
-        "Tell the customer you are checking whether you can offer something special and ask "
-        "them to hold for a moment. Check back with them every 30 seconds."
-    ),
-    S.CANCELLING: _(
-        "Explain the quote line by line: the penalty on the remaining fees, the recovery of "
-        "installation and registration fees, any refund, and the effective date. Agree on the "
-        "pickup date. Thank the customer for their time with us and say they are welcome back."
-    ),
-    S.CALLBACK_SCHEDULED: _(
-        "The customer wanted time to think. Confirm the callback time you promised and call "
-        "back then; resume where you left off."
-    ),
-    S.RETAINED: _(
-        "Confirm the new terms and when they start, and thank the customer for staying. We "
-        "will call in a few days to check they are satisfied."
-    ),
-    S.CANCELLED: _(
-        "The cancellation is booked. Confirm the pickup date and the refund procedure, thank "
-        "the customer, and tell them the door stays open."
-    ),
-    S.WITHDRAWN: _("The customer kept the contract as it was. Thank them for calling."),
-}
+_DEFAULTS: dict[str, tuple] = {}  # key: (label, default text), in registration order
 
 
-def _edited(key: str) -> str | None:
-    from catalog.models import StepScript
+def scripts_register(entries: dict) -> None:
+    """`entries`: key → (label, default text), both lazily translated."""
+    _DEFAULTS.update(entries)
 
+
+def script_keys() -> list[tuple[str, str]]:
+    """Every scripted step and call kind, with its label (the catalog's choices)."""
+    return [(key, str(label)) for key, (label, _text) in _DEFAULTS.items()]
+
+
+def script_default(key: str) -> str:
+    return str(_DEFAULTS[key][1]) if key in _DEFAULTS else ""
+
+
+def script_for(key: str) -> str:
+    """What to say: the catalog admin's wording, else the default."""
     edited = StepScript.objects.filter(key=key).first()
-    return edited.text if edited else None
-
-
-def step_script(state: str) -> str:
-    return _edited(state) or str(STEP_SCRIPTS.get(state, ""))
-
-
-CALL_SCRIPTS = {
-    "save_follow_up": _(
-        "A few days ago the customer decided to stay. Ask how things are going with the new "
-        "terms and whether anything still bothers them. Thank them for staying."
-    ),
-    "callback": _(
-        "You promised to call back. Remind the customer where you left off and continue the "
-        "conversation from there."
-    ),
-    "claim_interim": _(
-        "Tell the customer where their claim stands and when the next step happens; keep the "
-        "promised deadline in mind."
-    ),
-    "after_service": _(
-        "The claim was closed a few days ago. Ask whether everything is working and whether "
-        "they are satisfied with how it was handled. Thank them."
-    ),
-    "win_back": _(
-        "Apologise that we lost them and listen to why they left, to the end. Diagnose the "
-        "real reason (it may differ from what they said when leaving) and note it. Offer "
-        "help with whatever went wrong, then an offer that fits: an offer, not a pitch."
-    ),
-    "care_check_in": _(
-        "The customer came back to us. Ask how the product and the service have been since; "
-        "note any problem and act on it at once."
-    ),
-    "care_review": _(
-        "Six months since the customer returned: review their claims, service calls and "
-        "payments since then with them, and thank them for their trust."
-    ),
-    "survey": _(
-        "Ask the short satisfaction questions: a score from 1 to 5, anything they would like "
-        "to add, and whether they would consider us again."
-    ),
-}
-
-
-def call_script(kind: str) -> str:
-    return _edited(kind) or str(CALL_SCRIPTS.get(kind, ""))
+    return edited.text if edited else script_default(key)

@@ -14,16 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cancellations.models import CancellationRequest
-from cancellations.offer_engine import offer_rank_preview, offer_reach
 from catalog.choices import ReasonCategory
+from catalog.extensions import offer_preview_extend
 from catalog.models import Offer, Reason, ScheduledChange
-from catalog.scripts import CALL_SCRIPTS, STEP_SCRIPTS
+from catalog.scripts import script_default, script_keys
 from catalog.services import catalog as svc
+from core.csv import csv_rows
 from core.errors import ServiceError
 from core.middleware import accepts_long_input
-from customers.choices import ContractStatus
-from reporting.analytics import csv_rows
 
 READ, EDIT = "catalog.view_catalog", "catalog.manage_catalog"
 
@@ -80,15 +78,14 @@ def catalog_list(request, kind="offers"):
     if kind.slug == "scripts":
         edited = {s.key: s for s in items}
         context["scripts"] = [
-            (key, label, edited.get(key), _default_script(key))
-            for key, label in svc.cf.script_keys()
+            (key, label, edited.get(key), _default_script(key)) for key, label in script_keys()
         ]
     return render(request, "catalog/list.html", context)
 
 
 def _default_script(key: str) -> tuple[str, str]:
     """The built-in wording in both languages."""
-    text = STEP_SCRIPTS.get(key) or CALL_SCRIPTS.get(key) or ""
+    text = script_default(key)
     with translation.override("ko"):
         ko = str(text)
     with translation.override("en"):
@@ -168,35 +165,10 @@ def _preview(request, kind, form, instance) -> dict:
         if reason_ids:
             reasons = reasons.filter(pk__in=reason_ids)
         preview["reasons"] = list(reasons)
-        preview["reach"] = offer_reach(offer=proposed, today=timezone.localdate())
-        sample = _sample_request(request, categories, reason_ids)
-        if sample is not None:
-            ranked, mine = offer_rank_preview(request=sample, draft=proposed, reason_ids=reason_ids)
-            preview.update(sample=sample, ranked=ranked, mine=mine)
-            preview["position"] = next(
-                (i for i, e in enumerate(ranked, start=1) if e.offer is proposed), None
-            )
+        preview.update(offer_preview_extend(request, form, proposed))
     if kind.slug == "scripts" or kind.slug == "customer-types":
         preview["agent_view"] = True
     return preview
-
-
-def _sample_request(request, categories, reason_ids):
-    """The request to rank against: the one asked for, else the latest with a matching
-    reason on a contract still running."""
-    requests = CancellationRequest.objects.select_related("contract__product", "customer", "reason")
-    raw = request.POST.get("sample") or request.GET.get("sample")
-    if raw:
-        try:
-            return requests.get(pk=int(raw))
-        except (ValueError, CancellationRequest.DoesNotExist):
-            messages.warning(request, _("No such request; using the latest matching one."))
-    matching = requests.filter(reason__category__in=categories)
-    if reason_ids:
-        matching = matching.filter(reason_id__in=reason_ids)
-    # A customer still with us is the useful sample (a cancelled contract gets no offers).
-    live = matching.filter(contract__status__in=[ContractStatus.ACTIVE, ContractStatus.SUSPENDED])
-    return live.order_by("-pk").first() or matching.order_by("-pk").first()
 
 
 ACTIONS = {

@@ -26,6 +26,7 @@ from claims.choices import (
     RootCause,
 )
 from core.fsm import guard
+from core.models import HandledCall
 from core.permissions import transition_can_decide, transition_can_handle
 
 S = ClaimState
@@ -95,7 +96,7 @@ def recovered_and_thanked(claim) -> bool:
 
 
 @pghistory.track(pghistory.UpdateEvent())
-class Claim(ConcurrentTransitionMixin, models.Model):
+class Claim(ConcurrentTransitionMixin, HandledCall):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="claims"
     )
@@ -106,12 +107,6 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="claims",
         verbose_name=_("contract"),
-    )
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="claims",
-        verbose_name=_("agent"),
     )
     state = FSMField(
         _("step"), max_length=24, choices=ClaimState.choices, default=S.RECEIVED, protected=True
@@ -158,28 +153,8 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         _("flagged because"), max_length=10, choices=FlagReason.choices, blank=True
     )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
-    manager_requested_at = models.DateTimeField(
-        _("customer asked for a manager"), null=True, blank=True
-    )
     next_contact_due = models.DateTimeField(_("next interim contact"), null=True, blank=True)
     interim_contacts = models.PositiveSmallIntegerField(_("interim contacts planned"), default=0)
-    customer_type = models.ForeignKey(
-        "catalog.CustomerType",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("customer type"),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    notes_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("notes last written by"),
-    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -14,7 +14,7 @@ from claims.models import STEPS, Claim, Compensation
 from claims.scripts import step_script
 from core.fsm import available_actions
 from core.models import AuditEntry
-from desk.selectors import queue_order
+from core.queue import queue_order
 
 S = ClaimState
 

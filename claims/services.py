@@ -14,12 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from calls.choices import CallTaskKind, CallTaskStatus
-from calls.models import CallTask
-from calls.services.calls import call_task_request
-from cancellations.services.cancellations import cancellation_open
-from catalog.models import CustomerType
+from calls.choices import CallTaskKind, SurveyTouchpoint
+from calls.services.planning import call_task_request, call_tasks_end
 from claims.choices import (
     ClaimState,
     CompensationForm,
@@ -30,25 +28,32 @@ from claims.choices import (
     RootCause,
 )
 from claims.models import Claim, Compensation
+from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.fsm import record_lock, transition_run
 from core.models import AuditEntry
 from core.permissions import can_decide_approval, can_handle_request
 from core.services.audit import audit_record
+from core.services.handling import (
+    handled_call_notes_save,
+    handled_call_request_manager,
+    handled_call_tag,
+)
 from core.services.submissions import submission_once
 from customers.models import Contract, Customer
-from desk.services.supervision import handler_change
 
 S = ClaimState
 
 
+_MISSING = gettext_lazy("That claim does not exist.")
+
+
+def _claims():
+    return Claim.objects.select_related("customer", "contract")
+
+
 def _lock(claim_id: int, expected_state: str | None) -> Claim:
-    return record_lock(
-        Claim.objects.select_related("customer", "contract"),
-        claim_id,
-        expected_state=expected_state,
-        missing=_("That claim does not exist."),
-    )
+    return record_lock(_claims(), claim_id, expected_state=expected_state, missing=_MISSING)
 
 
 def _step(claim: Claim, name: str, *, user, note: str = "", data: dict | None = None) -> None:
@@ -102,7 +107,7 @@ def claim_open(
                 last_activity_at=now,
                 next_contact_due=now + timedelta(days=settings.CLAIMS_INTERIM_CONTACT_DAYS),
             )
-            audit_record(subject=claim, action="open", target=claim.state, user=user)
+            audit_record(subject=claim, action=AuditAction.OPEN, target=claim.state, user=user)
             return claim
 
         return submission_once(
@@ -229,11 +234,7 @@ def claim_close(
         claim.recovery_outcome, claim.thanked = recovery_outcome, bool(thanked)
         _step(claim, "close", user=user)
         now = timezone.now()
-        CallTask.objects.filter(
-            claim=claim,
-            kind=CallTaskKind.CLAIM_INTERIM,
-            status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE],
-        ).update(status=CallTaskStatus.CANCELLED, updated_at=now)
+        call_tasks_end(claim_id=claim.pk, kinds=[CallTaskKind.CLAIM_INTERIM], taken_too=False)
         call_task_request(
             kind=CallTaskKind.AFTER_SERVICE,
             customer_id=claim.customer_id,
@@ -250,6 +251,7 @@ def claim_close(
             claim_id=claim.pk,
             due_at=now + timedelta(days=settings.CLAIMS_SURVEY_DELAY_DAYS),
             idempotency_key=f"survey:claim:{claim.pk}",
+            touchpoint=SurveyTouchpoint.CLAIM,
         )
     return claim
 
@@ -281,61 +283,13 @@ def claim_set_deadline(*, claim_id: int, user, deadline: datetime) -> Claim:
             claim.save()
         audit_record(
             subject=claim,
-            action="promise_deadline",
+            action=AuditAction.PROMISE_DEADLINE,
             source=claim.state,
             target=claim.state,
             user=user,
             data={"deadline": deadline.isoformat()},
         )
     return claim
-
-
-def claim_notes_save(*, claim_id: int, user, notes: str) -> Claim:
-    with transaction.atomic():
-        claim = _lock(claim_id, None)
-        _check_may_handle(claim, user)
-        if not claim.is_open:
-            raise ServiceError(_("This claim is closed; its notes are final."), code="closed")
-        claim.notes, claim.notes_by = notes, user
-        claim.save()
-    return claim
-
-
-def claim_tag_customer_type(*, claim_id: int, user, customer_type_id: int | None) -> Claim:
-    with transaction.atomic():
-        claim = _lock(claim_id, None)
-        _check_may_handle(claim, user)
-        customer_type = None
-        if customer_type_id is not None:
-            customer_type = CustomerType.objects.filter(pk=customer_type_id, is_active=True).first()
-            if customer_type is None:
-                raise ServiceError(_("Choose a customer type from the list."), code="type")
-        claim.customer_type = customer_type
-        claim.save()
-        audit_record(
-            subject=claim,
-            action="tag_customer_type",
-            source=claim.state,
-            target=claim.state,
-            user=user,
-            data={"customer_type": customer_type.code if customer_type else None},
-        )
-    return claim
-
-
-def claim_start_cancellation(*, claim_id: int, user):
-    """The customer wants to leave because of the claim: a cancellation request for the same
-    contract, linked to the claim (analysis sees the claims that caused churn)."""
-    claim = Claim.objects.select_related("contract").filter(pk=claim_id).first()
-    if claim is None:
-        raise ServiceError(_("That claim does not exist."), code="not_found")
-    _check_may_handle(claim, user)
-    if claim.contract_id is None:
-        raise ServiceError(
-            _("This claim is not about a contract: start the cancellation from the customer."),
-            code="contract",
-        )
-    return cancellation_open(contract_id=claim.contract_id, user=user, source_claim_id=claim.pk)
 
 
 # ---- compensation ----------------------------------------------------------------------------
@@ -400,7 +354,7 @@ def compensation_propose(
             )
             audit_record(
                 subject=claim,
-                action="compensation_propose",
+                action=AuditAction.COMPENSATION_PROPOSE,
                 source=claim.state,
                 target=claim.state,
                 user=user,
@@ -442,7 +396,7 @@ def compensation_decide(
         compensation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit_record(
             subject=compensation.claim,
-            action="compensation_" + ("approve" if approve else "deny"),
+            action=AuditAction.COMPENSATION_APPROVE if approve else AuditAction.COMPENSATION_DENY,
             source=compensation.claim.state,
             target=compensation.claim.state,
             user=user,
@@ -499,7 +453,7 @@ def _audit_flags(claim_ids: list[int], reason: str, now: datetime) -> None:
         AuditEntry(
             subject_type=claim_type,
             subject_id=claim_id,
-            action="flag",
+            action=AuditAction.FLAG,
             data={"reason": reason},
             at=now,
         )
@@ -534,19 +488,27 @@ def _interim_contacts_plan(now: datetime) -> int:
     return planned
 
 
-def claim_request_manager(*, claim_id: int, user, expected_state: str | None = None) -> Claim:
-    with transaction.atomic():
-        claim = _lock(claim_id, expected_state)
-        _step(claim, "request_manager", user=user)
-    return claim
+def claim_notes_save(*, claim_id: int, user, notes: str) -> Claim:
+    return handled_call_notes_save(
+        queryset=_claims(), pk=claim_id, user=user, notes=notes, missing=_MISSING
+    )
 
 
-def claim_hand_over(*, claim_id: int, user, new_agent_id: int | None = None) -> Claim:
-    """A supervisor takes the claim over (no new agent) or gives it to another agent."""
-    return handler_change(
-        queryset=Claim.objects.all(),
+def claim_tag_customer_type(*, claim_id: int, user, customer_type_id: int | None) -> Claim:
+    return handled_call_tag(
+        queryset=_claims(),
         pk=claim_id,
         user=user,
-        new_agent_id=new_agent_id,
-        missing=_("That claim does not exist."),
+        customer_type_id=customer_type_id,
+        missing=_MISSING,
+    )
+
+
+def claim_request_manager(*, claim_id: int, user, expected_state: str | None = None) -> Claim:
+    return handled_call_request_manager(
+        queryset=_claims(),
+        pk=claim_id,
+        user=user,
+        expected_state=expected_state,
+        missing=_MISSING,
     )

@@ -12,7 +12,7 @@ from claims.selectors import claim_console_data, claim_get_for_user, claims_for_
 from core.errors import ServiceError
 from core.permissions import supervisor_required
 from core.screens import screen_draw, screen_handed_away, screen_poll
-from core.views.steps import Action, form_errors, step, step_run
+from core.steps import Action, form_errors, step, step_run
 
 ACTIONS: dict[str, Action] = {
     "apologize": step(f.EmptyForm, svc.claim_apologize),

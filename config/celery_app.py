@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 from celery.beat import PersistentScheduler
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -21,7 +23,5 @@ class HeartbeatScheduler(PersistentScheduler):
 
     def tick(self, *args, **kwargs):
         interval = super().tick(*args, **kwargs)
-        from core.health import beat_heartbeat_record
-
-        beat_heartbeat_record()
+        import_string(settings.BEAT_HEARTBEAT_RECORDER)()
         return min(interval, 10)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from core.errors import Conflict, NotPermitted, ServiceError
+from core.services.audit import audit_record
 
 
 def guard(message, *, input: bool = False):
@@ -93,8 +94,6 @@ def transition_run(
 ) -> str:
     """Run transition `name` on the locked `instance`, save it and audit it. Returns the
     state it came from. Call inside the service's transaction."""
-    from core.services.audit import audit_record
-
     source = instance.state
     transition_refusal(instance, name, user=user)
     with pghistory.context(user=user.pk):

@@ -1,7 +1,9 @@
-"""Redirects that can only stay on the desk."""
+"""Answers the desk gives outside a view's own page: redirects that stay on the desk, and the
+error pages (rendered without the request context, so they answer with the database down)."""
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -18,3 +20,18 @@ def local_redirect(request, candidate: str | None, fallback: str = "home") -> Ht
     ):
         return HttpResponseRedirect(candidate)
     return HttpResponseRedirect(resolve_url(fallback))
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def error_page(request, status: int, *, message: str = "") -> HttpResponse:
+    """The error page for `status`, with a message for the reader when there is one."""
+    body = loader.get_template(f"errors/{status}.html").render(
+        {"message": message, "status": status}
+    )
+    response = HttpResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

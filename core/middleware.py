@@ -12,8 +12,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.http import error_page
 from core.text import CONTROL, CONTROL_IN_URL
-from core.views.errors import error_page
 
 
 def accepts_long_input(max_length: int):

@@ -1,15 +1,13 @@
-"""The cancellation logic tree (해약 방어 로직트리) as a django-fsm state machine.
-
-Transition methods only change the instance; the services in
-`retention.services.cancellations` lock the row, validate, call them, save, audit and
-enqueue follow-up work. Guards are `conditions=[...]` and read the instance only.
-"""
+"""The shared kernel's records: the audit trail both machines write, and the one-time keys
+that make a create happen once."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.choices import AuditAction
 
 
 class Submission(models.Model):
@@ -46,7 +44,7 @@ class AuditEntry(models.Model):
 
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.BigIntegerField()
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
     source = models.CharField(_("from"), max_length=30, blank=True)
     target = models.CharField(_("to"), max_length=30, blank=True)
     user = models.ForeignKey(
@@ -64,3 +62,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.source}→{self.target}"
+
+
+class HandledCall(models.Model):
+    """What both machines' records share (a cancellation request, a claim): the agent who
+    handles it, the customer's type from the playbook, the notes and who wrote them last,
+    and when the customer asked for a manager. The services for these are
+    `core.services.handling`, one for both."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handled_%(class)ss",
+        verbose_name=_("agent"),
+    )
+    customer_type = models.ForeignKey(
+        "catalog.CustomerType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer type"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    notes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notes last written by"),
+    )
+    manager_requested_at = models.DateTimeField(
+        _("customer asked for a manager"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True

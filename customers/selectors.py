@@ -7,10 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from calls.models import CallTask
-from cancellations.models import (
-    OPEN_STATES,
-)
 from customers.choices import ContractStatus
 from customers.models import Contract, Customer
 from customers.phones import phone_normalize
@@ -79,20 +75,17 @@ def customer_get_for_user(*, user, pk) -> Customer:
 
 
 def customer_overview(*, customer: Customer) -> dict:
-    """Contracts, cancellation requests, claims and calls for the customer view (4 queries)."""
+    """Contracts, cancellation requests, claims and calls for the customer view (4 queries;
+    read through the customer's relations: the workflows' apps sit above this one)."""
     contracts = list(customer.contracts.select_related("product").order_by("status", "-start_date"))
     requests = list(
         customer.cancellation_requests.select_related("contract", "reason", "agent").order_by(
             "-opened_at"
         )[:50]
     )
-    calls = list(
-        CallTask.objects.filter(customer=customer)
-        .select_related("assignee")
-        .order_by("-due_at")[:50]
-    )
+    calls = list(customer.call_tasks.select_related("assignee").order_by("-due_at")[:50])
     claims = list(customer.claims.order_by("-received_at")[:50])
-    open_by_contract = {r.contract_id: r for r in requests if r.state in OPEN_STATES}
+    open_by_contract = {r.contract_id: r for r in requests if r.is_open}
     for contract in contracts:
         contract.open_request = open_by_contract.get(contract.pk)
     return {"contracts": contracts, "requests": requests, "calls": calls, "claims": claims}

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from calls.choices import CallQueue, CallTaskKind
 from calls.models import CallTask
-from calls.services.calls import call_task_claim, call_task_request
+from calls.services.planning import call_task_request
+from calls.services.taking import call_task_claim
 from cancellations.models import CancellationRequest
 from cancellations.services import cancellations
 from catalog.models import Offer, Reason

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import approvals, floor, home
+from desk.views import approvals, calls, floor, home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/requests/<int:pk>/hand-over", approvals.request_hand_over, name="hand_over"),
     path("desk/claims/<int:pk>/hand-over", approvals.claim_hand_over, name="claim_hand_over"),
     path("desk/claims/<int:pk>/cancellation", home.claim_cancellation, name="claim_cancellation"),
+    path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
     path("desk/floor/", floor.floor, name="floor"),
     path("desk/floor/coach", floor.coaching_note, name="coach"),
 ]

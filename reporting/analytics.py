@@ -18,7 +18,6 @@ Definitions (also on the page):
   is still running, ÷ all of them.
 """
 
-import csv
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -1294,33 +1293,6 @@ TABLES: dict[str, TableBuilder] = {
 
 
 # ---- CSV -----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A cell a spreadsheet will show, never run: text that starts like a formula gets a
-    leading apostrophe. Numbers are written as they are (a negative net stays a number)."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """CSV lines one at a time, for a StreamingHttpResponse: never the whole file in memory."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([_cell(h) for h in header])  # BOM: Excel reads UTF-8
-    for row in rows:
-        yield writer.writerow([_cell(value) for value in row])
-
 
 REQUEST_EXPORT_HEADER = [
     gettext_lazy("Request"),

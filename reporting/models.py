@@ -26,7 +26,15 @@ class RequestFact(models.Model):
     customer_id = models.BigIntegerField()
     agent_id = models.BigIntegerField()
     team_id = models.BigIntegerField(null=True)
-    reason_id = models.BigIntegerField(null=True)
+    # A reference, not a constraint: facts outlive nothing but are written in bulk by SQL;
+    # the catalog sees a reason kept here as in use (catalog.rules.catalog_uses).
+    reason = models.ForeignKey(
+        "catalog.Reason",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
     reason_category = models.CharField(max_length=20, blank=True)
     product_id = models.BigIntegerField()
     product_category = models.CharField(max_length=20)
@@ -53,6 +61,8 @@ class RequestFact(models.Model):
     seconds_total = models.IntegerField()
 
     class Meta:
+        verbose_name = _("closed request in the reports")
+        verbose_name_plural = _("closed requests in the reports")
         permissions = [("view_dashboards", _("Can see the supervisor dashboards"))]
         indexes = [
             models.Index(fields=["closed_on"], name="request_fact_day_idx"),

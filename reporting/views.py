@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.csv import csv_rows
 from desk.selectors import desk_agents
 from reporting import analytics
-from reporting.analytics import TABLES, Filters, Labels, csv_rows
+from reporting.analytics import TABLES, Filters, Labels
 from reporting.flow_picture import flow_blocks, flow_tree
 from reporting.models import RequestFact
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from calls.services.calls import call_task_request
+from calls.services.planning import call_task_request
 from cancellations.services import cancellations
 from cancellations.views.console import ACTIONS as CONSOLE_ACTIONS
 from catalog.services.catalog import KINDS
@@ -86,7 +86,7 @@ def _kwargs_for(name: str, world: dict) -> list[dict]:
         (("approval_approve", "approval_deny"), request),
         (("claim_console", "claim_poll", "claim_notes", "claim_cancellation"), claim),
         (("claim_instruct", "claim_hand_over"), claim),
-        (("call", "call_take", "call_outcome", "call_win_back"), call),
+        (("call", "call_take", "call_outcome", "call_win_back", "call_win_back_outcome"), call),
     ):
         for each in names:
             by_name[each] = [{"pk": key}, {"pk": missing}]

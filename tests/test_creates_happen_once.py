@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from calls.choices import CallTaskKind
 from calls.models import CallTask
-from calls.services.calls import call_task_claim, call_tasks_dispatch_due
+from calls.services.dispatch import call_tasks_dispatch_due
+from calls.services.taking import call_task_claim
 from cancellations.models import CancellationRequest
 from cancellations.services import cancellations
 from claims.models import Claim, Compensation

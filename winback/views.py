@@ -1,4 +1,5 @@
-"""My calls: planned calls due now, today and later; take one, make it, log what happened."""
+"""What happened on a win-back call: won back, declined, or not reached (which may close
+the case as unreachable)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from calls.selectors import call_task_for_user_or_404
 from core.errors import ServiceError
-from winback.services.winback import win_back_declined, win_back_won
+from winback.services.winback import win_back_declined, win_back_outcome_log, win_back_won
 
 
 def _int_or_none(value):
@@ -46,4 +47,21 @@ def call_win_back(request, pk):
     except ServiceError as refused:
         messages.error(request, refused.message)
         return redirect("call", pk=pk)
+    return redirect("my_calls")
+
+
+@require_POST
+def call_win_back_outcome(request, pk):
+    call_task_for_user_or_404(user=request.user, pk=pk)
+    try:
+        win_back_outcome_log(
+            call_task_id=pk,
+            user=request.user,
+            outcome=request.POST.get("outcome", ""),
+            result=request.POST.get("result", "")[:5000],
+        )
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("call", pk=pk)
+    messages.success(request, _("Outcome saved."))
     return redirect("my_calls")

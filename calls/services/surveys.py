@@ -14,19 +14,19 @@ from django.utils.translation import gettext as _
 
 from calls.choices import SurveyTouchpoint
 from calls.models import CallTask, Survey, survey_token_hash
-from cancellations.choices import RequestState
 from core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 
 def _touchpoint(task: CallTask) -> str:
+    """What the survey is about: said by the flow that planned the call."""
+    if task.touchpoint:
+        return task.touchpoint
     if task.claim_id:
         return SurveyTouchpoint.CLAIM
     if task.win_back_id:
         return SurveyTouchpoint.WIN_BACK
-    if task.cancellation_request_id and task.cancellation_request.state == RequestState.RETAINED:
-        return SurveyTouchpoint.SAVE
     return SurveyTouchpoint.CANCELLATION
 
 

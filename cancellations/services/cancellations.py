@@ -17,36 +17,42 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from calls.choices import CallQueue, CallTaskKind, CallTaskStatus
-from calls.models import CallTask
-from calls.services.calls import call_task_request
+from calls.choices import CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
+from calls.services.planning import call_task_request, call_tasks_end
 from cancellations.choices import PresentationAnswer, RequestState
 from cancellations.models import OPEN_STATES, CancellationRequest, OfferPresentation
 from cancellations.offer_engine import offer_evaluate_for_request
+from catalog.amendments import amendment_for_offer
 from catalog.choices import ReasonCategory
-from catalog.models import CustomerType, Offer, Reason
+from catalog.models import Offer, Reason
+from core.choices import AuditAction
 from core.errors import Conflict, NotPermitted, RequestAlreadyOpen, ServiceError
 from core.fsm import record_lock, transition_refusal, transition_run
 from core.models import AuditEntry
 from core.permissions import can_handle_request
 from core.services.audit import audit_record
+from core.services.handling import (
+    handled_call_notes_save,
+    handled_call_request_manager,
+    handled_call_tag,
+)
 from customers.models import Contract
 from customers.quote import QuoteTerms, cancellation_quote
-from customers.services.contracts import contract_apply_offer, contract_cancel
-from desk.services.supervision import handler_change
-from winback.services.winback import intensive_care_end
+from customers.services.contracts import contract_amend, contract_cancel
+
+_MISSING = gettext_lazy("That cancellation request does not exist.")
+
+
+def _requests():
+    return CancellationRequest.objects.select_related(
+        "contract__product", "customer", "reason", "current_presentation"
+    )
 
 
 def _lock(request_id: int, expected_state: str | None) -> CancellationRequest:
-    return record_lock(
-        CancellationRequest.objects.select_related(
-            "contract__product", "customer", "reason", "current_presentation"
-        ),
-        request_id,
-        expected_state=expected_state,
-        missing=_("That cancellation request does not exist."),
-    )
+    return record_lock(_requests(), request_id, expected_state=expected_state, missing=_MISSING)
 
 
 def _answer(presentation: OfferPresentation | None, answer: str, note: str = "") -> None:
@@ -111,7 +117,7 @@ def cancellation_open(
             ) from None
         audit_record(
             subject=request,
-            action="open",
+            action=AuditAction.OPEN,
             target=request.state,
             user=user,
             note=note,
@@ -297,9 +303,15 @@ def offer_accept(
         transition_run(request, "accept_offer", user=user, data={"offer": offer_code})
         _answer(presentation, PresentationAnswer.ACCEPTED)
         with pghistory.context(user=user.pk):
-            contract_apply_offer(
+            contract_amend(
                 contract_id=request.contract_id,
-                presentation=presentation,
+                amendment=amendment_for_offer(
+                    presentation.kind,
+                    presentation.terms,
+                    note=f"{presentation.code}: {presentation.name_en}",
+                    monthly_fee_after=presentation.monthly_fee_after,
+                ),
+                presentation_id=presentation.pk,
                 user=user,
                 effective_date=timezone.localdate(),
                 new_address=new_address,
@@ -320,6 +332,7 @@ def offer_accept(
             cancellation_request_id=request.pk,
             due_at=timezone.now() + timedelta(days=settings.RETENTION_SURVEY_CALL_DELAY_DAYS),
             idempotency_key=f"survey:save:{request.pk}",
+            touchpoint=SurveyTouchpoint.SAVE,
         )
     return request
 
@@ -392,7 +405,7 @@ def cancellation_requote(
         request.save()
         audit_record(
             subject=request,
-            action="requote",
+            action=AuditAction.REQUOTE,
             source=request.state,
             target=request.state,
             user=user,
@@ -439,7 +452,11 @@ def cancellation_confirm(
         request.save()
         with pghistory.context(user=user.pk):
             contract_cancel(contract_id=request.contract_id, effective_date=request.effective_date)
-        intensive_care_end(contract_id=request.contract_id)
+        # A won-back customer who leaves again gets no more intensive-care calls.
+        call_tasks_end(
+            contract_id=request.contract_id,
+            kinds=[CallTaskKind.CARE_CHECK_IN, CallTaskKind.CARE_REVIEW],
+        )
         call_task_request(
             kind=CallTaskKind.SURVEY,
             customer_id=request.customer_id,
@@ -447,6 +464,7 @@ def cancellation_confirm(
             cancellation_request_id=request.pk,
             due_at=timezone.now() + timedelta(days=settings.RETENTION_SURVEY_CALL_DELAY_DAYS),
             idempotency_key=f"survey:cancellation:{request.pk}",
+            touchpoint=SurveyTouchpoint.CANCELLATION,
         )
     return request
 
@@ -500,7 +518,12 @@ def cancellation_resume(
         transition_run(request, "resume", user=user)
         request.callback_at, request.resumed_at = None, timezone.now()
         request.save()
-        _callbacks_close(request, CallTaskStatus.DONE)
+        call_tasks_end(
+            cancellation_request_id=request.pk,
+            kinds=[CallTaskKind.CALLBACK],
+            taken_too=False,
+            status=CallTaskStatus.DONE,
+        )
     return request
 
 
@@ -516,7 +539,9 @@ def cancellation_withdraw(
             _answer(pending, PresentationAnswer.APPROVAL_WITHDRAWN)
         elif pending is not None and pending.answer == PresentationAnswer.PENDING:
             _answer(pending, PresentationAnswer.ABANDONED)
-        _callbacks_close(request, CallTaskStatus.CANCELLED)
+        call_tasks_end(
+            cancellation_request_id=request.pk, kinds=[CallTaskKind.CALLBACK], taken_too=False
+        )
     return request
 
 
@@ -527,77 +552,36 @@ def _callbacks_promised(request: CancellationRequest) -> int:
         subject_type__app_label="cancellations",
         subject_type__model="cancellationrequest",
         subject_id=request.pk,
-        action="schedule_callback",
+        action=AuditAction.SCHEDULE_CALLBACK,
     ).count()
 
 
-def _callbacks_close(request: CancellationRequest, status: str) -> None:
-    CallTask.objects.filter(
-        cancellation_request=request,
-        kind=CallTaskKind.CALLBACK,
-        status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE],
-    ).update(status=status, updated_at=timezone.now())
-
-
 def cancellation_notes_save(*, request_id: int, user, notes: str) -> CancellationRequest:
-    """The agent's notes, saved as they type. Not a step of the tree; allowed while open."""
-    with transaction.atomic():
-        request = _lock(request_id, None)
-        if not can_handle_request(user, request):
-            raise NotPermitted(_("You are not allowed to take that step."))
-        if not request.is_open:
-            raise ServiceError(_("This request is closed; its notes are final."), code="closed")
-        request.notes, request.notes_by = notes, user
-        request.save()
-    return request
+    return handled_call_notes_save(
+        queryset=_requests(), pk=request_id, user=user, notes=notes, missing=_MISSING
+    )
 
 
 def cancellation_tag_customer_type(
     *, request_id: int, user, customer_type_id: int | None
 ) -> CancellationRequest:
-    """Tag the call with a playbook type (or clear it) so the agent sees its handling tips."""
-    with transaction.atomic():
-        request = _lock(request_id, None)
-        if not can_handle_request(user, request):
-            raise NotPermitted(_("You are not allowed to take that step."))
-        customer_type = None
-        if customer_type_id is not None:
-            try:
-                customer_type = CustomerType.objects.get(pk=customer_type_id, is_active=True)
-            except CustomerType.DoesNotExist:
-                raise ServiceError(
-                    _("Choose a customer type from the list."), code="type"
-                ) from None
-        request.customer_type = customer_type
-        request.save()
-        audit_record(
-            subject=request,
-            action="tag_customer_type",
-            source=request.state,
-            target=request.state,
-            user=user,
-            data={"customer_type": customer_type.code if customer_type else None},
-        )
-    return request
+    return handled_call_tag(
+        queryset=_requests(),
+        pk=request_id,
+        user=user,
+        customer_type_id=customer_type_id,
+        missing=_MISSING,
+    )
 
 
 def cancellation_request_manager(
     *, request_id: int, user, note: str = "", expected_state: str | None = None
 ) -> CancellationRequest:
-    with transaction.atomic():
-        request = _lock(request_id, expected_state)
-        transition_run(request, "request_manager", user=user, note=note)
-    return request
-
-
-def cancellation_hand_over(
-    *, request_id: int, user, new_agent_id: int | None = None
-) -> CancellationRequest:
-    """A supervisor takes the call over (no new agent) or gives it to another agent."""
-    return handler_change(
-        queryset=CancellationRequest.objects.all(),
+    return handled_call_request_manager(
+        queryset=_requests(),
         pk=request_id,
         user=user,
-        new_agent_id=new_agent_id,
-        missing=_("That cancellation request does not exist."),
+        note=note,
+        expected_state=expected_state,
+        missing=_MISSING,
     )

@@ -20,7 +20,7 @@ from cancellations.services.cancellations import cancellation_open
 from core.errors import RequestAlreadyOpen, ServiceError
 from core.http import local_redirect
 from core.screens import screen_draw, screen_handed_away, screen_poll
-from core.views.steps import Action, step, step_run
+from core.steps import Action, step, step_run
 
 ACTIONS: dict[str, Action] = {
     "identify_reason": step(

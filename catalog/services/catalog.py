@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import pghistory.models
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +25,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from cancellations.models import OfferPresentation
 from catalog import forms as cf
 from catalog.choices import ReasonCategory
 from catalog.models import (
@@ -38,9 +36,14 @@ from catalog.models import (
     ScheduledChange,
     StepScript,
 )
+from catalog.rules import (
+    VARIANT_SHARE_MAX,
+    catalog_uses,
+    variant_share_lock_and_check,
+    variant_shares_taken,
+)
 from core.errors import Conflict, ServiceError
 from customers.models import Product
-from reporting.models import RequestFact
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +181,12 @@ def catalog_save(*, form: forms.ModelForm, user, action: str = "", note: str = "
             action = action or "created"
             if isinstance(form.instance, Offer):
                 form.instance.is_draft = True
-        instance = form.save()
+        instance = form.save(commit=False)
+        refusal = variant_share_lock_and_check(instance) if isinstance(instance, Offer) else ""
+        if refusal:
+            raise ServiceError(refusal, details=[refusal])
+        instance.save()
+        form.save_m2m()
         _version_write(instance, action=action, user=user, note=note)
     return instance
 
@@ -284,8 +292,8 @@ def catalog_reactivate(*, instance, user) -> None:
     if instance.is_active:
         raise ServiceError(_("It is already in use."))
     if isinstance(instance, Offer) and instance.variant_of_id:
-        taken = cf.variant_shares_taken(instance.variant_of_id, excluding=instance.pk)
-        if taken + (instance.traffic_share or 0) > 99:
+        taken = variant_shares_taken(instance.variant_of_id, excluding=instance.pk)
+        if taken + (instance.traffic_share or 0) > VARIANT_SHARE_MAX:
             raise ServiceError(
                 _(
                     "The other variants of this offer now take %(taken)d%% of the calls: "
@@ -294,28 +302,6 @@ def catalog_reactivate(*, instance, user) -> None:
                 % {"taken": taken}
             )
     _flag(instance, user=user, action="reactivated", is_active=True)
-
-
-def catalog_uses(instance) -> list[str]:
-    """What still refers to `instance`, as the names of the kinds of record (empty: nothing).
-
-    Found through the model's own relations, so a foreign key added later is covered the day
-    it exists (hidden ones too: `related_name="+"`). Not uses: the item's history kept by
-    pghistory (events copy rows and outlive them by design, without a constraint) and rows
-    of its own many-to-many fields (they go with it). The reporting facts keep a reason's id
-    without a foreign key, so they are asked explicitly."""
-    uses = []
-    for relation in instance._meta.get_fields(include_hidden=True):
-        if not (relation.is_relation and relation.auto_created and not relation.concrete):
-            continue
-        model = relation.related_model
-        if model._meta.auto_created or issubclass(model, pghistory.models.Event):
-            continue
-        if model._base_manager.filter(**{relation.field.name: instance}).exists():
-            uses.append(str(model._meta.verbose_name_plural))
-    if isinstance(instance, Reason) and RequestFact.objects.filter(reason_id=instance.pk).exists():
-        uses.append(_("closed requests in the reports"))
-    return list(dict.fromkeys(uses))
 
 
 def _delete_unused(fresh, *, user, refusal: str) -> None:
@@ -358,20 +344,6 @@ def reason_delete(*, reason: Reason, user) -> None:
         _delete_unused(
             fresh, user=user, refusal=_("This reason is in use (%(uses)s): retire it instead.")
         )
-
-
-def offer_code_locked(offer: Offer) -> bool:
-    """Once an offer has been published or presented its code is its identity: the A/B draw
-    is keyed on the original's code and the reports match offers by code in stored paths."""
-    if not offer.pk:
-        return False
-    stored = Offer.objects.filter(pk=offer.pk).values_list("is_draft", flat=True).first()
-    return (
-        stored is False
-        # Live once, back in draft since (an import can do that): published all the same.
-        or _versions(offer).filter(snapshot__is_draft=False).exists()
-        or OfferPresentation.objects.filter(offer_id=offer.pk).exists()
-    )
 
 
 def reason_move(*, reason: Reason, user, step: int) -> None:

@@ -244,6 +244,7 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 10
 
 # /healthz: beat writes a heartbeat this often; older than the limit means beat is down.
 BEAT_HEARTBEAT_KEY = "health:beat-heartbeat"
+BEAT_HEARTBEAT_RECORDER = "core.health.beat_heartbeat_record"
 BEAT_HEARTBEAT_MAX_AGE_SECONDS = env.int("BEAT_HEARTBEAT_MAX_AGE_SECONDS", default=60)
 HEALTH_WORKER_PING_TIMEOUT = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 

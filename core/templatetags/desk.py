@@ -3,10 +3,11 @@
 import uuid
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from cancellations.choices import RequestState
+from core.choices import AuditAction
 
 register = template.Library()
 
@@ -53,29 +54,32 @@ def waited(seconds) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# Recorded beside the steps: shown as what was done, not as the state the record is in.
+_BESIDE_THE_STEPS = {
+    AuditAction.OPEN,
+    AuditAction.REQUOTE,
+    AuditAction.TAG_CUSTOMER_TYPE,
+    AuditAction.PROMISE_DEADLINE,
+    AuditAction.COMPENSATION_PROPOSE,
+    AuditAction.COMPENSATION_APPROVE,
+    AuditAction.COMPENSATION_DENY,
+    AuditAction.FLAG,
+}
+
+
 @register.filter
 def history_label(entry) -> str:
-    """An audit entry in words: the state it moved to, or what was done without moving."""
-    from django.utils.translation import gettext as _
-
-    from claims.choices import ClaimState
-
-    actions = {
-        "open": _("Opened"),
-        "requote": _("Quoted another date"),
-        "tag_customer_type": _("Customer type tagged"),
-        "promise_deadline": _("Deadline promised"),
-        "compensation_propose": _("Compensation proposed"),
-        "compensation_approve": _("Compensation approved"),
-        "compensation_deny": _("Compensation denied"),
-        "flag": _("Flagged for a supervisor"),
-    }
-    if entry.action in actions:
-        return actions[entry.action]
-    for choices in (RequestState, ClaimState):
-        if entry.target in choices.values:
-            return str(choices(entry.target).label)
-    return entry.action
+    """An audit entry in words: the state it moved to (as the record's own machine names
+    it), or what was done without moving."""
+    if entry.action not in _BESIDE_THE_STEPS and entry.target:
+        model = ContentType.objects.get_for_id(entry.subject_type_id).model_class()
+        states = dict(model._meta.get_field("state").choices) if model else {}
+        if entry.target in states:
+            return str(states[entry.target])
+    try:
+        return str(AuditAction(entry.action).label)
+    except ValueError:
+        return entry.action
 
 
 @register.filter

@@ -10,25 +10,12 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
+from core.http import error_page
+
 log = logging.getLogger(__name__)
-RETRY_AFTER_SECONDS = 5
-
-
-def error_page(request, status: int, *, message: str = "") -> HttpResponse:
-    """The error page for `status`, with a message for the reader when there is one."""
-    body = loader.get_template(f"errors/{status}.html").render(
-        {"message": message, "status": status}
-    )
-    response = HttpResponse(body, status=status)
-    response["Cache-Control"] = "no-store"
-    if status == 503:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
 
 
 def database_unavailable(error: BaseException | None) -> bool:

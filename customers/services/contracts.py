@@ -1,93 +1,111 @@
 """Changes to contracts. Every change is a ContractAmendment row plus the contract's new
-values, in one transaction; pghistory records the contract's update with the acting user."""
+values, in one transaction; pghistory records the contract's update with the acting user.
 
+An accepted offer reaches a contract the same way whichever flow it comes from (a save on a
+cancellation call, a win-back): the flow turns the offer's snapshot into an `Amendment`
+(`catalog.amendments.amendment_for_offer`) and `contract_amend` carries it out.
+"""
+
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
 
-from cancellations.models import OfferPresentation
-from catalog.choices import OfferKind
 from core.dates import add_months
 from core.errors import ServiceError
 from customers.choices import AmendmentKind, ContractStatus
 from customers.models import Contract, ContractAmendment, Product
 
 
-def contract_apply_offer(
+@dataclass(frozen=True)
+class Amendment:
+    """What an accepted offer changes on a contract, from the terms the customer accepted
+    (a snapshot, never today's catalog). Only the fields of its `kind` are set."""
+
+    kind: AmendmentKind
+    note: str = ""
+    discount_percent: int | None = None
+    discount_months: int | None = None
+    new_monthly_fee: int | None = None
+    free_months: int | None = None
+    new_product_id: int | None = None
+    new_term_months: int | None = None
+    pause_months: int | None = None
+    relocation: bool = False
+
+
+def contract_amend(
     *,
     contract_id: int,
-    presentation: OfferPresentation,
+    amendment: Amendment,
     user,
     effective_date: date,
     new_address: str = "",
+    presentation_id: int | None = None,
 ) -> ContractAmendment:
-    """Carry out an accepted offer on the contract, on the terms presented (the snapshot,
-    not today's catalog). Called inside the accept transaction; the unique presentation on
+    """Carry out `amendment` on the contract from `effective_date`. Call inside the
+    transaction that accepts the offer; with `presentation_id` the unique presentation on
     the amendment makes a second application impossible."""
     contract = Contract.objects.select_for_update().select_related("product").get(pk=contract_id)
-    terms = presentation.terms
-    amendment = ContractAmendment(
+    row = ContractAmendment(
         contract=contract,
+        kind=amendment.kind,
         effective_date=effective_date,
-        presentation=presentation,
+        presentation_id=presentation_id,
         created_by=user,
-        note=f"{presentation.code}: {presentation.name_en}",
+        note=amendment.note,
     )
     changed: list[str] = []
-    kind = presentation.kind
-    if kind == OfferKind.DISCOUNT_PERCENT:
-        until = add_months(effective_date, terms["months"])
-        amendment.kind = AmendmentKind.DISCOUNT
-        amendment.discount_percent, amendment.discount_until = terms["discount_percent"], until
-        contract.discount_percent, contract.discount_until = terms["discount_percent"], until
-        changed = ["discount_percent", "discount_until"]
-    elif kind == OfferKind.FEE_ADJUSTMENT:
-        amendment.kind = AmendmentKind.FEE_ADJUSTMENT
-        amendment.old_monthly_fee = contract.monthly_fee
-        amendment.new_monthly_fee = terms["new_monthly_fee"]
-        contract.monthly_fee, contract.fee_adjusted_on = terms["new_monthly_fee"], effective_date
-        changed = ["monthly_fee", "fee_adjusted_on"]
-    elif kind == OfferKind.FREE_MONTHS:
-        amendment.kind = AmendmentKind.FREE_MONTHS
-        amendment.free_months = terms["free_months"]
-        contract.free_months_remaining += terms["free_months"]
-        changed = ["free_months_remaining"]
-    elif kind == OfferKind.PRODUCT_CHANGE:
-        new_product = Product.objects.get(pk=terms["new_product_id"])
-        amendment.kind = AmendmentKind.PRODUCT_CHANGE
-        amendment.old_product, amendment.new_product = contract.product, new_product
-        amendment.old_monthly_fee = contract.monthly_fee
-        amendment.new_monthly_fee = presentation.monthly_fee_after
-        contract.product, contract.monthly_fee = new_product, presentation.monthly_fee_after
-        changed = ["product", "monthly_fee"]
-    elif kind == OfferKind.CONTRACT_CHANGE and "new_term_months" in terms:
-        amendment.kind = AmendmentKind.TERM_CHANGE
-        amendment.old_term_months, amendment.new_term_months = (
-            contract.term_months,
-            terms["new_term_months"],
-        )
-        contract.term_months = terms["new_term_months"]
-        changed = ["term_months"]
-    elif kind == OfferKind.CONTRACT_CHANGE:
-        if not new_address.strip():
-            raise ServiceError(_("Enter the address the product moves to."), code="address")
-        amendment.kind = AmendmentKind.RELOCATION
-        amendment.new_address = new_address.strip()
-    elif kind == OfferKind.PAUSE:
-        # No fees while paused; the term grows by the pause, so no revenue is given up.
-        until = add_months(effective_date, terms["pause_months"])
-        amendment.kind = AmendmentKind.PAUSE
-        amendment.pause_until = until
-        amendment.old_term_months = contract.term_months
-        amendment.new_term_months = contract.term_months + terms["pause_months"]
-        contract.paused_until, contract.term_months = until, amendment.new_term_months
-        changed = ["paused_until", "term_months"]
-    else:
-        amendment.kind = AmendmentKind.BENEFIT
-    amendment.save()
+    match amendment.kind:
+        case AmendmentKind.DISCOUNT:
+            until = add_months(effective_date, amendment.discount_months)
+            row.discount_percent, row.discount_until = amendment.discount_percent, until
+            contract.discount_percent, contract.discount_until = row.discount_percent, until
+            changed = ["discount_percent", "discount_until"]
+        case AmendmentKind.FEE_ADJUSTMENT:
+            row.old_monthly_fee, row.new_monthly_fee = (
+                contract.monthly_fee,
+                amendment.new_monthly_fee,
+            )
+            contract.monthly_fee, contract.fee_adjusted_on = row.new_monthly_fee, effective_date
+            changed = ["monthly_fee", "fee_adjusted_on"]
+        case AmendmentKind.FREE_MONTHS:
+            row.free_months = amendment.free_months
+            contract.free_months_remaining += amendment.free_months
+            changed = ["free_months_remaining"]
+        case AmendmentKind.PRODUCT_CHANGE:
+            row.old_product, row.new_product = (
+                contract.product,
+                Product.objects.get(pk=amendment.new_product_id),
+            )
+            row.old_monthly_fee, row.new_monthly_fee = (
+                contract.monthly_fee,
+                amendment.new_monthly_fee,
+            )
+            contract.product, contract.monthly_fee = row.new_product, row.new_monthly_fee
+            changed = ["product", "monthly_fee"]
+        case AmendmentKind.TERM_CHANGE:
+            row.old_term_months, row.new_term_months = (
+                contract.term_months,
+                amendment.new_term_months,
+            )
+            contract.term_months = amendment.new_term_months
+            changed = ["term_months"]
+        case AmendmentKind.RELOCATION:
+            if not new_address.strip():
+                raise ServiceError(_("Enter the address the product moves to."), code="address")
+            row.new_address = new_address.strip()
+        case AmendmentKind.PAUSE:
+            # No fees while paused; the term grows by the pause, so no revenue is given up.
+            row.pause_until = add_months(effective_date, amendment.pause_months)
+            row.old_term_months = contract.term_months
+            row.new_term_months = contract.term_months + amendment.pause_months
+            contract.paused_until, contract.term_months = row.pause_until, row.new_term_months
+            changed = ["paused_until", "term_months"]
+    row.save()
     if changed:
         contract.save(update_fields=[*changed, "updated_at"])
-    return amendment
+    return row
 
 
 def contract_cancel(*, contract_id: int, effective_date: date) -> Contract:

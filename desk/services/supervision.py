@@ -1,12 +1,18 @@
-"""What a supervisor does to a call in progress: take it over, or hand it to another agent.
-Shared by cancellation requests and claims (anything with an `agent` and a `state`)."""
+"""What the desk does above the workflows: a supervisor takes a call over or gives it to
+another agent (cancellation requests and claims alike), writes a coaching note; a claim
+opens a cancellation request for its contract."""
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cancellations.models import CancellationRequest
+from cancellations.services.cancellations import cancellation_open
+from claims.models import Claim
+from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.fsm import record_lock
+from core.permissions import can_handle_request
 from core.services.audit import audit_record
 from core.services.submissions import submission_once
 
@@ -14,6 +20,45 @@ from core.services.submissions import submission_once
 def _check_supervisor(user) -> None:
     if not user.has_perm("cancellations.approve_offers"):
         raise NotPermitted(_("Only supervisors take over or reassign calls."))
+
+
+def cancellation_hand_over(*, request_id: int, user, new_agent_id: int | None = None):
+    """A supervisor takes the call over (no new agent) or gives it to another agent."""
+    return handler_change(
+        queryset=CancellationRequest.objects.all(),
+        pk=request_id,
+        user=user,
+        new_agent_id=new_agent_id,
+        missing=_("That cancellation request does not exist."),
+    )
+
+
+def claim_hand_over(*, claim_id: int, user, new_agent_id: int | None = None):
+    """A supervisor takes the claim over (no new agent) or gives it to another agent."""
+    return handler_change(
+        queryset=Claim.objects.all(),
+        pk=claim_id,
+        user=user,
+        new_agent_id=new_agent_id,
+        missing=_("That claim does not exist."),
+    )
+
+
+def claim_start_cancellation(*, claim_id: int, user):
+    """The customer wants to leave because of the claim: a cancellation request for the same
+    contract, linked to the claim (analysis sees the claims that caused churn). The desk
+    connects the two sibling workflows; neither imports the other."""
+    claim = Claim.objects.select_related("contract").filter(pk=claim_id).first()
+    if claim is None:
+        raise ServiceError(_("That claim does not exist."), code="not_found")
+    if not can_handle_request(user, claim):
+        raise NotPermitted(_("You are not allowed to take that step."))
+    if claim.contract_id is None:
+        raise ServiceError(
+            _("This claim is not about a contract: start the cancellation from the customer."),
+            code="contract",
+        )
+    return cancellation_open(contract_id=claim.contract_id, user=user, source_claim_id=claim.pk)
 
 
 def handler_change(
@@ -41,7 +86,7 @@ def handler_change(
         subject.save()
         audit_record(
             subject=subject,
-            action="take_over" if new_agent == user else "reassign",
+            action=AuditAction.TAKE_OVER if new_agent == user else AuditAction.REASSIGN,
             source=subject.state,
             target=subject.state,
             user=user,
@@ -68,7 +113,7 @@ def coaching_note_write(*, user, agent_id, text: str, submission=None):
 
     def create() -> CoachingNote:
         note = CoachingNote.objects.create(agent=agent, author=user, text=text)
-        audit_record(subject=note, action="coach", user=user, data={"agent": agent.pk})
+        audit_record(subject=note, action=AuditAction.COACH, user=user, data={"agent": agent.pk})
         return note
 
     with transaction.atomic():

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cancellations.forms import NoteForm
 from cancellations.selectors import approvals_pending, manager_requests
-from cancellations.services.cancellations import cancellation_hand_over, offer_approve, offer_deny
-from claims import services as claim_services
+from cancellations.services.cancellations import offer_approve, offer_deny
 from claims.selectors import supervisor_queue_claims
 from core.errors import Conflict, ServiceError
 from core.permissions import supervisor_required
+from core.queue import queue_order
 from core.screens import screen_page
-from desk.selectors import desk_agents, queue_order
+from desk.selectors import desk_agents
+from desk.services import supervision
 
 KIND_LABELS = {
     "manager_request": gettext_lazy("Asks for a manager"),
@@ -141,7 +142,7 @@ def approval_decide(request, pk, decision):
 def request_hand_over(request, pk):
     """Take the call over, or give it to the agent chosen."""
     try:
-        handed = cancellation_hand_over(
+        handed = supervision.cancellation_hand_over(
             request_id=pk, user=request.user, new_agent_id=handover_target(request)
         )
     except ServiceError as refused:
@@ -172,7 +173,7 @@ def handed_over_message(request, subject, what: str) -> None:
 @supervisor_required
 def claim_hand_over(request, pk):
     try:
-        claim = claim_services.claim_hand_over(
+        claim = supervision.claim_hand_over(
             claim_id=pk, user=request.user, new_agent_id=handover_target(request)
         )
     except ServiceError as refused:

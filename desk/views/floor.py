@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ServiceError
 from core.permissions import supervisor_required
 from core.screens import screen_page
-from core.views.steps import form_errors
+from core.steps import form_errors
 from desk.forms import CoachingNoteForm
 from desk.selectors import desk_agents, floor_overview
 from desk.services.supervision import coaching_note_write

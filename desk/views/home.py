@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import services as svc
 from claims.selectors import claim_get_for_user
 from core.errors import RequestAlreadyOpen, ServiceError
 from desk.selectors import coaching_notes_for, home_summary
+from desk.services.supervision import claim_start_cancellation
 
 
 @require_GET
@@ -22,7 +22,7 @@ def home(request):
 def claim_cancellation(request, pk):
     claim_get_for_user(user=request.user, pk=pk)
     try:
-        opened = svc.claim_start_cancellation(claim_id=pk, user=request.user)
+        opened = claim_start_cancellation(claim_id=pk, user=request.user)
     except RequestAlreadyOpen as already:
         messages.info(request, already.message)
         return redirect("console", pk=already.request_id)

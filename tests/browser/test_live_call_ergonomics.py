@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from calls.choices import CallTaskKind
 from calls.models import CallTask
-from calls.services.calls import call_task_request
+from calls.services.planning import call_task_request
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from catalog.choices import OfferKind, ReasonCategory

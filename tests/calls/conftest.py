@@ -132,5 +132,5 @@ def prepare_runs(broker, transactional_db):
 
 @pytest.fixture
 def enqueue_warnings(caplog):
-    caplog.set_level(logging.WARNING, logger="calls.services.calls")
-    return lambda: [r.getMessage() for r in caplog.records if r.name == "calls.services.calls"]
+    caplog.set_level(logging.WARNING, logger="calls.services.dispatch")
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "calls.services.dispatch"]

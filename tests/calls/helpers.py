@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from calls.choices import CallTaskKind
 from calls.models import CallTask
-from calls.services.calls import call_task_request
+from calls.services.planning import call_task_request
 from core.dates import add_months
 from customers.choices import ContractStatus
 from customers.models import Contract

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from calls.choices import CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.models import CallTask, Survey
+from calls.services import dispatch
 from calls.services import surveys as survey_services
-from calls.services.calls import call_tasks_dispatch_due
+from calls.services.dispatch import call_tasks_dispatch_due
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from cancellations.services import cancellations
@@ -43,9 +44,7 @@ def test_a_preparation_failing_half_way_is_retried_by_the_worker_and_happens_onc
             raise OperationalError("server closed the connection unexpectedly")
         return survey
 
-    monkeypatch.setattr(
-        survey_services, "survey_invite_for_call", invite_then_lose_the_database_once
-    )
+    monkeypatch.setattr(dispatch, "survey_invite_for_call", invite_then_lose_the_database_once)
 
     assert call_tasks_dispatch_due() == [call.pk]
     wait_for(lambda: "SUCCESS" in prepare_runs.of(call.pk), what="the retried preparation")

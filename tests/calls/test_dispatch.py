@@ -11,13 +11,9 @@ from django.utils import timezone
 
 from calls.choices import CallOutcome, CallTaskKind, CallTaskStatus
 from calls.models import CallTask, Survey
-from calls.services.calls import (
-    call_task_claim,
-    call_task_log_outcome,
-    call_task_prepare,
-    call_task_request,
-    call_tasks_dispatch_due,
-)
+from calls.services.dispatch import call_task_prepare, call_tasks_dispatch_due
+from calls.services.planning import call_task_request
+from calls.services.taking import call_task_claim, call_task_log_outcome
 from calls.tasks import call_task_prepare_task, call_tasks_dispatch_task
 from tests.calls.helpers import SECONDS, plan_call, wait_for
 from tests.factories import CustomerFactory

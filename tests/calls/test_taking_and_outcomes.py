@@ -9,19 +9,16 @@ from django.utils import timezone
 
 from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus
 from calls.models import CallTask
-from calls.services.calls import (
-    call_task_claim,
-    call_task_log_outcome,
-    call_task_request,
-    call_tasks_dispatch_due,
-)
+from calls.services.dispatch import call_tasks_dispatch_due
+from calls.services.planning import call_task_request
+from calls.services.taking import call_task_claim, call_task_log_outcome
 from core.errors import NotPermitted, ServiceError
 from customers.models import Customer
 from tests.calls.helpers import departed, plan_call, race, the_winner
 from tests.factories import CustomerFactory
 from winback.choices import WinBackOutcome
 from winback.models import WinBackCase
-from winback.services.winback import win_back_consider
+from winback.services.winback import win_back_consider, win_back_outcome_log
 
 S = CallTaskStatus
 
@@ -206,14 +203,14 @@ def test_an_unreachable_win_back_customer_closes_the_case_as_unreachable(
     assert call.queue == CallQueue.SUPERVISORS
 
     call_task_claim(call_task_id=call.pk, user=supervisor)
-    call_task_log_outcome(call_task_id=call.pk, user=supervisor, outcome=CallOutcome.NO_ANSWER)
+    win_back_outcome_log(call_task_id=call.pk, user=supervisor, outcome=CallOutcome.NO_ANSWER)
     kept = _fresh(call)
     assert (kept.status, kept.assignee) == (S.SCHEDULED, None)  # back to the queue
     assert WinBackCase.objects.get().outcome == WinBackOutcome.PENDING
 
     clock.move_to(kept.due_at)
     call_task_claim(call_task_id=call.pk, user=second_agent)
-    call_task_log_outcome(call_task_id=call.pk, user=second_agent, outcome=CallOutcome.NO_ANSWER)
+    win_back_outcome_log(call_task_id=call.pk, user=second_agent, outcome=CallOutcome.NO_ANSWER)
 
     kept = _fresh(call)
     assert (kept.status, kept.outcome, kept.attempts) == (S.DONE, CallOutcome.UNREACHABLE, 2)

@@ -9,12 +9,8 @@ from django.utils import timezone
 
 from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.models import CallTask, Survey
-from calls.services.calls import (
-    call_task_claim,
-    call_task_log_outcome,
-    call_task_prepare,
-    call_tasks_dispatch_due,
-)
+from calls.services.dispatch import call_task_prepare, call_tasks_dispatch_due
+from calls.services.taking import call_task_claim, call_task_log_outcome
 from cancellations.services import cancellations
 from core.dates import add_months
 from core.errors import NotPermitted, ServiceError
@@ -29,6 +25,7 @@ from winback.services.winback import (
     win_back_consider,
     win_back_declined,
     win_back_mark_unreachable,
+    win_back_outcome_log,
     win_back_won,
 )
 from winback.tasks import win_back_daily_task
@@ -447,6 +444,15 @@ def test_won_back_on_a_product_no_longer_sold_is_refused(top_call, supervisor, n
     assert WinBackCase.objects.get(pk=top_call.win_back_id).outcome == W.PENDING
 
 
+def test_the_ordinary_outcome_service_refuses_a_win_back_call(top_call, supervisor):
+    call_task_claim(call_task_id=top_call.pk, user=supervisor)
+    with pytest.raises(ServiceError, match="win-back form"):
+        call_task_log_outcome(
+            call_task_id=top_call.pk, user=supervisor, outcome=CallOutcome.NO_ANSWER
+        )
+    assert CallTask.objects.get(pk=top_call.pk).status == S.IN_PROGRESS
+
+
 @pytest.mark.parametrize(
     "outcome", [CallOutcome.REACHED, CallOutcome.WRONG_NUMBER, CallOutcome.DO_NOT_CALL]
 )
@@ -456,7 +462,7 @@ def test_a_win_back_call_is_never_closed_with_its_case_left_pending(top_call, su
     call is closed, its case is closed with it; never a pending case with no call left."""
     call_task_claim(call_task_id=top_call.pk, user=supervisor)
     try:
-        call_task_log_outcome(call_task_id=top_call.pk, user=supervisor, outcome=outcome)
+        win_back_outcome_log(call_task_id=top_call.pk, user=supervisor, outcome=outcome)
     except ServiceError:
         assert CallTask.objects.get(pk=top_call.pk).status == S.IN_PROGRESS
         return

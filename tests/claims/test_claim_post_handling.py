@@ -8,12 +8,13 @@ from django.conf import settings
 
 from calls.choices import CallTaskKind, CallTaskStatus
 from calls.models import CallTask
-from calls.services.calls import call_task_request
+from calls.services.planning import call_task_request
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from claims import services as svc
 from claims.choices import ClaimState, RecoveryOutcome
 from core.errors import NotPermitted, ServiceError
+from desk.services.supervision import claim_start_cancellation
 from tests.claims.helpers import T0, actions, audit, fresh, snapshot, trail
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_a_new_promise_clears_a_deadline_flag(clock, walk, agent):
 def test_a_claim_can_open_a_cancellation_request_for_its_contract(walk, agent, contract):
     claim = walk(S.LISTENED)
 
-    request = svc.claim_start_cancellation(claim_id=claim.pk, user=agent)
+    request = claim_start_cancellation(claim_id=claim.pk, user=agent)
 
     kept = CancellationRequest.objects.get(pk=request.pk)
     assert kept.contract == contract
@@ -247,7 +248,7 @@ def test_a_claim_without_a_contract_cannot_start_a_cancellation(agent, customer)
     claim = svc.claim_open(customer_id=customer.pk, user=agent, subject="Rude technician")
 
     with pytest.raises(ServiceError) as refused:
-        svc.claim_start_cancellation(claim_id=claim.pk, user=agent)
+        claim_start_cancellation(claim_id=claim.pk, user=agent)
 
     assert str(refused.value) == (
         "This claim is not about a contract: start the cancellation from the customer."
@@ -258,13 +259,13 @@ def test_a_claim_without_a_contract_cannot_start_a_cancellation(agent, customer)
 def test_another_agent_cannot_start_a_cancellation_from_my_claim(walk, stranger):
     claim = walk(S.LISTENED)
     with pytest.raises(NotPermitted):
-        svc.claim_start_cancellation(claim_id=claim.pk, user=stranger)
+        claim_start_cancellation(claim_id=claim.pk, user=stranger)
     assert not CancellationRequest.objects.exists()
 
 
 def test_starting_a_cancellation_from_an_unknown_claim_is_a_clear_error(agent):
     with pytest.raises(ServiceError, match="That claim does not exist"):
-        svc.claim_start_cancellation(claim_id=987654321, user=agent)
+        claim_start_cancellation(claim_id=987654321, user=agent)
 
 
 def test_closing_a_claim_audits_the_close_once(walk, agent):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from calls.choices import CallTaskKind
 from calls.models import CallTask, Survey
-from calls.services.calls import call_tasks_dispatch_due
+from calls.services.dispatch import call_tasks_dispatch_due
 from tests.factories import CustomerFactory
 from tests.server.conftest import BIN, ROOT, database_url, wait_until
 

@@ -13,16 +13,19 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.choices import CallQueue, CallTaskKind, CallTaskStatus
+from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.models import CallTask
-from calls.services.calls import call_task_request
+from calls.services.planning import call_task_request
+from calls.services.taking import call_task_complete, call_task_lock_mine, call_task_outcome_apply
+from catalog.amendments import amendment_for_offer
 from catalog.choices import OfferKind
 from catalog.models import Offer, Reason
+from core.choices import AuditAction
 from core.dates import add_months
-from core.errors import NotPermitted, ServiceError
+from core.errors import ServiceError
 from core.services.audit import audit_record
-from customers.choices import AmendmentKind
-from customers.models import Contract, ContractAmendment, Product
+from customers.models import Contract, Product
+from customers.services.contracts import contract_amend
 from winback.choices import WinBackOutcome
 from winback.models import WinBackCase
 
@@ -92,9 +95,29 @@ def win_back_consider(*, today: date | None = None, now: datetime | None = None)
     return {"considered": considered, "calls": calls, **tiers}
 
 
-def _check_can_call(task: CallTask, user) -> None:
-    if task.status != CallTaskStatus.IN_PROGRESS or task.assignee_id != user.pk:
-        raise NotPermitted(_("Take the call before logging its outcome."))
+def _win_back_call(call_task_id: int, user) -> CallTask:
+    """The win-back call `user` has taken, locked."""
+    task = call_task_lock_mine(call_task_id=call_task_id, user=user)
+    if task.win_back_id is None:
+        raise ServiceError(_("That is not a win-back call."), code="not_found")
+    return task
+
+
+def win_back_outcome_log(*, call_task_id: int, user, outcome: str, result: str = "") -> CallTask:
+    """What happened on a win-back call that did not reach a decision: the call's own outcome
+    (another attempt later, or unreachable), and the case closed as unreachable when the
+    customer cannot or will not be reached."""
+    with transaction.atomic():
+        task = call_task_outcome_apply(
+            task=_win_back_call(call_task_id, user), user=user, outcome=outcome, result=result
+        )
+        if task.status == CallTaskStatus.DONE and task.outcome in (
+            CallOutcome.UNREACHABLE,
+            CallOutcome.WRONG_NUMBER,
+            CallOutcome.DO_NOT_CALL,
+        ):
+            win_back_mark_unreachable(win_back_id=task.win_back_id)
+    return task
 
 
 def win_back_won(
@@ -110,10 +133,7 @@ def win_back_won(
     1, 3 and 5 months and a review at 6, and a survey."""
     now = timezone.now()
     with transaction.atomic():
-        task = CallTask.objects.select_for_update(of=("self",)).filter(pk=call_task_id).first()
-        if task is None or task.win_back_id is None:
-            raise ServiceError(_("That is not a win-back call."), code="not_found")
-        _check_can_call(task, user)
+        task = _win_back_call(call_task_id, user)
         case = WinBackCase.objects.select_for_update().get(pk=task.win_back_id)
         if case.outcome != WinBackOutcome.PENDING:
             raise ServiceError(_("This win-back case is already closed."), code="closed")
@@ -132,17 +152,20 @@ def win_back_won(
             monthly_fee=product.monthly_fee,
         )
         if offer is not None:
-            _offer_apply_to_new_contract(contract=contract, offer=offer, user=user)
+            # The win-back offer reaches the new contract as a save's would (an amendment).
+            terms = {"discount_percent": offer.value, "free_months": offer.value}
+            terms["months"] = offer.duration_months or contract.term_months
+            contract_amend(
+                contract_id=contract.pk,
+                amendment=amendment_for_offer(offer.kind, terms, note=f"{offer.code} (win-back)"),
+                user=user,
+                effective_date=start,
+            )
         case.outcome, case.new_contract, case.offer = WinBackOutcome.WON_BACK, contract, offer
         case.diagnosed_reason, case.diagnosis_note = reason, diagnosis.strip()
         case.handled_by, case.closed_at = user, now
         case.save()
-        task.status, task.outcome, task.attempts = (
-            CallTaskStatus.DONE,
-            "won_back",
-            task.attempts + 1,
-        )
-        task.save(update_fields=["status", "outcome", "attempts", "updated_at"])
+        call_task_complete(task=task, user=user, outcome=CallOutcome.WON_BACK)
         for months in settings.WIN_BACK_CARE_MONTHS:
             call_task_request(
                 kind=CallTaskKind.CARE_CHECK_IN,
@@ -170,10 +193,11 @@ def win_back_won(
             win_back_id=case.pk,
             due_at=now + timedelta(days=settings.RETENTION_SURVEY_CALL_DELAY_DAYS),
             idempotency_key=f"survey:win-back:{case.pk}",
+            touchpoint=SurveyTouchpoint.WIN_BACK,
         )
         audit_record(
             subject=case,
-            action="win_back",
+            action=AuditAction.WIN_BACK,
             user=user,
             data={"contract": contract.number, "offer": offer.code if offer else None},
         )
@@ -184,10 +208,7 @@ def win_back_declined(
     *, call_task_id: int, user, diagnosed_reason_id: int | None = None, diagnosis: str = ""
 ) -> WinBackCase:
     with transaction.atomic():
-        task = CallTask.objects.select_for_update(of=("self",)).filter(pk=call_task_id).first()
-        if task is None or task.win_back_id is None:
-            raise ServiceError(_("That is not a win-back call."), code="not_found")
-        _check_can_call(task, user)
+        task = _win_back_call(call_task_id, user)
         case = WinBackCase.objects.select_for_update().get(pk=task.win_back_id)
         if case.outcome != WinBackOutcome.PENDING:
             raise ServiceError(_("This win-back case is already closed."), code="closed")
@@ -198,13 +219,8 @@ def win_back_declined(
         )
         case.diagnosed_reason, case.diagnosis_note = _reason(diagnosed_reason_id), diagnosis.strip()
         case.save()
-        task.status, task.outcome, task.attempts = (
-            CallTaskStatus.DONE,
-            "declined",
-            task.attempts + 1,
-        )
-        task.save(update_fields=["status", "outcome", "attempts", "updated_at"])
-        audit_record(subject=case, action="win_back_declined", user=user)
+        call_task_complete(task=task, user=user, outcome=CallOutcome.DECLINED)
+        audit_record(subject=case, action=AuditAction.WIN_BACK_DECLINED, user=user)
     return case
 
 
@@ -240,33 +256,14 @@ def _win_back_offer(offer_id, now: datetime) -> Offer:
     return offer
 
 
-def _offer_apply_to_new_contract(*, contract: Contract, offer: Offer, user) -> None:
-    """The win-back offer reaches the new contract (an amendment, as for a save)."""
-    start = contract.start_date
-    amendment = ContractAmendment(
-        contract=contract, effective_date=start, created_by=user, note=f"{offer.code} (win-back)"
-    )
-    if offer.kind == OfferKind.DISCOUNT_PERCENT:
-        until = add_months(start, offer.duration_months or contract.term_months)
-        amendment.kind = AmendmentKind.DISCOUNT
-        amendment.discount_percent, amendment.discount_until = offer.value, until
-        contract.discount_percent, contract.discount_until = offer.value, until
-        contract.save(update_fields=["discount_percent", "discount_until", "updated_at"])
-    elif offer.kind == OfferKind.FREE_MONTHS:
-        amendment.kind, amendment.free_months = AmendmentKind.FREE_MONTHS, offer.value
-        contract.free_months_remaining = offer.value
-        contract.save(update_fields=["free_months_remaining", "updated_at"])
-    else:
-        amendment.kind = AmendmentKind.BENEFIT
-    amendment.save()
-
-
 def win_back_mark_unreachable(*, win_back_id: int) -> None:
     updated = WinBackCase.objects.filter(pk=win_back_id, outcome=WinBackOutcome.PENDING).update(
         outcome=WinBackOutcome.UNREACHABLE, closed_at=timezone.now()
     )
     if updated:
-        audit_record(subject=WinBackCase(pk=win_back_id), action="win_back_unreachable", user=None)
+        audit_record(
+            subject=WinBackCase(pk=win_back_id), action=AuditAction.WIN_BACK_UNREACHABLE, user=None
+        )
 
 
 def _reason(reason_id: int | None) -> Reason | None:
@@ -276,13 +273,3 @@ def _reason(reason_id: int | None) -> Reason | None:
     if reason is None:
         raise ServiceError(_("Choose a reason from the list."), code="unknown_reason")
     return reason
-
-
-def intensive_care_end(*, contract_id: int) -> int:
-    """A won-back customer who leaves again (cancels the won-back contract) gets no more
-    care calls; cancelling some other rental of theirs does not end the care."""
-    return CallTask.objects.filter(
-        contract_id=contract_id,
-        kind__in=[CallTaskKind.CARE_CHECK_IN, CallTaskKind.CARE_REVIEW],
-        status__in=[CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS],
-    ).update(status=CallTaskStatus.CANCELLED, updated_at=timezone.now())

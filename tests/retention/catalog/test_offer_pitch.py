@@ -9,7 +9,7 @@ from cancellations.services import cancellations
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer
 from catalog.services import catalog as svc
-from reporting.analytics import csv_rows
+from core.csv import csv_rows
 from tests.factories import ContractFactory, OfferFactory
 from tests.retention.catalog.test_offer_form import offer_data
 

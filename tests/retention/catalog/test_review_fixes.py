@@ -15,10 +15,10 @@ from catalog.choices import OfferKind, ReasonCategory
 from catalog.forms import OfferCatalogForm, ProductCatalogForm
 from catalog.models import CatalogVersion, Offer, ScheduledChange
 from catalog.services import catalog as svc
+from core.csv import csv_rows
 from core.dates import months_between
 from core.errors import ServiceError
 from customers.models import Product
-from reporting.analytics import csv_rows
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data
 

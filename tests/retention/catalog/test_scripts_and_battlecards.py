@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from calls.choices import CallTaskKind
+from calls.scripts import CALL_SCRIPTS
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
+from cancellations.scripts import STEP_SCRIPTS
 from cancellations.selectors import console_data
 from cancellations.services import cancellations
 from catalog.forms import BattlecardCatalogForm, StepScriptCatalogForm
 from catalog.models import Battlecard, StepScript
-from catalog.scripts import CALL_SCRIPTS, STEP_SCRIPTS, call_script, step_script
+from catalog.scripts import script_for
 from catalog.services import catalog as svc
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +91,14 @@ def test_the_console_page_shows_the_reworded_script(client_as_agent, walk, rewor
 def test_step_script_reads_overrides_in_each_language(db, language):
     StepScript.objects.create(key=RequestState.CANCELLING, text_ko=KO, text_en=EN)
     with translation.override(language):
-        assert step_script(RequestState.CANCELLING) == (KO if language == "ko" else EN)
-        assert step_script(RequestState.RETAINED) == str(STEP_SCRIPTS[RequestState.RETAINED])
+        assert script_for(RequestState.CANCELLING) == (KO if language == "ko" else EN)
+        assert script_for(RequestState.RETAINED) == str(STEP_SCRIPTS[RequestState.RETAINED])
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_a_reworded_call_script_replaces_the_built_in_one(db, language):
     with translation.override(language):
-        built_in = call_script(CallTaskKind.WIN_BACK)
+        built_in = script_for(CallTaskKind.WIN_BACK)
         assert built_in == str(CALL_SCRIPTS[CallTaskKind.WIN_BACK])
     StepScript.objects.create(
         key=CallTaskKind.WIN_BACK,
@@ -104,10 +106,10 @@ def test_a_reworded_call_script_replaces_the_built_in_one(db, language):
         text_en="We would love you back.",
     )
     with translation.override(language):
-        assert call_script(CallTaskKind.WIN_BACK) == (
+        assert script_for(CallTaskKind.WIN_BACK) == (
             "다시 모시고 싶습니다." if language == "ko" else "We would love you back."
         )
-        assert call_script(CallTaskKind.CALLBACK) == str(CALL_SCRIPTS[CallTaskKind.CALLBACK])
+        assert script_for(CallTaskKind.CALLBACK) == str(CALL_SCRIPTS[CallTaskKind.CALLBACK])
 
 
 def test_a_script_key_must_be_a_step_or_a_call(db):

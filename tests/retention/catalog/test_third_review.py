@@ -33,6 +33,7 @@ from catalog.models import (
     ScheduledChange,
     StepScript,
 )
+from catalog.scripts import script_keys
 from catalog.services import catalog as svc
 from core.errors import ServiceError
 from customers.models import Contract, Product
@@ -862,7 +863,7 @@ PAGE_LIMIT = 14
 def _grow(n: int, admin) -> None:
     """More of every kind (products with alternatives and pending changes, types, scripts,
     cards): nothing a page may loop over with a query."""
-    keys = [key for key, _label in svc.cf.script_keys()]
+    keys = [key for key, _label in script_keys()]
     cheap = ProductFactory(code=f"CHEAP-{n}", monthly_fee=1000)
     for i in range(n):
         product = ProductFactory(code=f"GROW-{n}-{i}")

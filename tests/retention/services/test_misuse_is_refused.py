@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import CallTask
-from calls.services.calls import call_task_claim
+from calls.services.taking import call_task_claim
 from cancellations.services import cancellations as svc
 from claims import services as claim_svc
 from core.errors import NotPermitted, ServiceError

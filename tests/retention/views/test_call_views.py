@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from calls.choices import CallQueue
 from calls.models import CallTask, Survey
-from calls.services.calls import call_task_prepare, call_task_request
+from calls.services.dispatch import call_task_prepare
+from calls.services.planning import call_task_request
 from calls.services.surveys import survey_invite_for_call
 from customers.models import Contract
 from tests.factories import ContractFactory, CustomerFactory, UserFactory

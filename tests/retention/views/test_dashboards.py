@@ -17,8 +17,9 @@ from django.utils.html import escape
 from calls.models import Survey
 from cancellations.services import cancellations as svc
 from catalog.models import Reason
+from core.csv import csv_rows
 from reporting import analytics
-from reporting.analytics import Filters, csv_rows, save_rate_by, save_rate_total
+from reporting.analytics import Filters, save_rate_by, save_rate_total
 from reporting.models import RequestFact
 from reporting.services.facts import facts_refresh
 from reporting.views import TAB_TABLES

@@ -17,7 +17,8 @@ from django.utils.html import escape
 
 from accounts.roles import Role
 from calls.choices import CallTaskKind
-from calls.services.calls import call_task_claim, call_task_request
+from calls.services.planning import call_task_request
+from calls.services.taking import call_task_claim
 from cancellations.services import cancellations as svc
 from catalog.models import CustomerType
 from claims import services as claim_svc

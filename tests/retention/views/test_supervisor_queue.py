@@ -17,6 +17,7 @@ from claims import services as claim_svc
 from claims.choices import ClaimState, CompensationForm
 from claims.models import Claim, Compensation
 from core.models import AuditEntry
+from desk.services.supervision import claim_hand_over
 from tests.claims.helpers import walk_to
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
@@ -355,7 +356,7 @@ def test_a_poll_hears_when_a_row_changes_hands(
     login(supervisor)
     screen = client.get(reverse("approvals"), HTTP_HX_REQUEST="true").content.decode()
     version = re.search(r"\?seen=(\w+)", screen).group(1)
-    claim_svc.claim_hand_over(claim_id=items["overdue"].pk, user=other_supervisor)
+    claim_hand_over(claim_id=items["overdue"].pk, user=other_supervisor)
     poll = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert poll.status_code == 200
     assert "한소희" in poll.content.decode()
