@@ -28,9 +28,11 @@ dev: $(STAMP) ## The same stack with Django's auto-reloading development server 
 test: $(STAMP) ## Run the whole test suite against real PostgreSQL and Redis
 	$(PY) scripts/stack.py test $(ARGS)
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff, the import rules between apps (import-linter) and no import cycle
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_import_cycles.py
 
 format: $(STAMP) ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .

@@ -6,6 +6,7 @@ every database has the same roles. A later migration that adds permissions calls
 `roles_sync` again (every migration that adds a permission does).
 """
 
+from django.contrib.auth.management import create_permissions
 from django.db.models import Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +51,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 def roles_sync(apps, schema_editor=None) -> None:
     """Create the role groups and give each exactly its permissions (migration-safe)."""
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         # Historical app configs (in migrations) have no models module; create_permissions
         # skips those, so lend them one for the call.

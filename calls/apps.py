@@ -8,6 +8,8 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         """Each kind of planned call is scripted in the catalog (catalog.scripts)."""
+        # Imported here, not at the top: Django imports an app's config before any model
+        # is ready, and these modules use models.
         from calls.choices import CallTaskKind
         from calls.scripts import CALL_SCRIPTS
         from catalog.scripts import scripts_register

@@ -9,6 +9,8 @@ class CancellationsConfig(AppConfig):
     def ready(self):
         """Plug into the catalog: the tree's steps are scripted there, and an offer's preview
         ranks it as this app's offer engine would (catalog.scripts, catalog.extensions)."""
+        # Imported here, not at the top: Django imports an app's config before any model
+        # is ready, and these modules use models.
         from cancellations.catalog_preview import offer_preview
         from cancellations.choices import RequestState
         from cancellations.scripts import STEP_SCRIPTS

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cancellations.models import CancellationRequest
-from cancellations.offer_engine import offer_rank_preview, offer_reach
+from cancellations.offer_engine.loading import offer_rank_preview
+from cancellations.offer_engine.reach import offer_reach
 from customers.choices import ContractStatus
 
 

@@ -1,7 +1,7 @@
 """The cancellation logic tree (해약 방어 로직트리) as a django-fsm state machine.
 
 Transition methods only change the instance; the services in
-`retention.services.cancellations` lock the row, validate, call them, save, audit and
+`cancellations.services` lock the row, validate, call them, save, audit and
 enqueue follow-up work. Guards are `conditions=[...]` and read the instance only.
 """
 

@@ -16,13 +16,17 @@ from cancellations.models import (
     CancellationRequest,
     OfferPresentation,
 )
+from cancellations.offer_engine.loading import offers_for_request
 from catalog.choices import ReasonCategory
 from catalog.models import Battlecard, CustomerType, Reason
+from catalog.scripts import script_for
 from core.models import AuditEntry
+from core.permissions import can_handle_request
 from core.queue import queue_order
+from core.text import hangul_initials
 
 
-def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRequest:
+def cancellation_get_for_user(*, user, pk) -> CancellationRequest:
     """The request, if this user may see it: its agent, or any supervisor."""
     if not user.has_perm("customers.handle_calls"):
         raise PermissionDenied
@@ -38,7 +42,7 @@ def cancellation_get_for_user(*, user, pk, lock: bool = False) -> CancellationRe
         ).get(pk=int(pk))
     except (CancellationRequest.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if request.agent_id != user.pk and not user.has_perm("cancellations.approve_offers"):
+    if not can_handle_request(user, request):
         raise PermissionDenied
     return request
 
@@ -105,9 +109,6 @@ def console_rail(
 
 def console_data(*, request: CancellationRequest, user) -> dict:
     """Everything the console shows for one request, in a bounded number of queries."""
-    from cancellations.offer_engine import offers_for_request
-    from catalog.scripts import script_for
-
     presentations = list(request.presentations.order_by("position"))
     actions = console_actions(request=request, user=user)
     offers = (
@@ -170,8 +171,6 @@ FREQUENT_REASONS = 3
 def reason_picker(*, user) -> list[PickerGroup]:
     """The reasons grouped by category, each with a two-digit key (category, place), and
     first the few this agent recorded most in the last 90 days (2 queries)."""
-    from core.text import hangul_initials
-
     reasons = list(Reason.objects.filter(is_active=True).order_by("category", "sort_order", "pk"))
     entries, groups = {}, []
     for number, (category, label) in enumerate(ReasonCategory.choices, start=1):

@@ -14,7 +14,7 @@ import pghistory.models
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from catalog.models import CatalogVersion, Offer
+from catalog.models import CatalogVersion, Offer, Reason
 
 VARIANT_SHARE_MAX = 99
 
@@ -38,12 +38,18 @@ def variant_share_refusal(original_id: int, share: int, *, excluding: int | None
     }
 
 
+def variant_original_lock(original_id: int) -> None:
+    """Inside a transaction: lock the original's row, so saves that change the share its
+    variants take (a new variant, an edit, a reactivation) queue here one after another."""
+    Offer.objects.select_for_update().filter(pk=original_id).first()
+
+
 def variant_share_lock_and_check(offer: Offer) -> str:
-    """Inside the save's transaction: lock the original's row (concurrent saves of its
-    variants queue here) and check the share again with what is committed by then."""
+    """Inside the save's transaction: lock the original's row and check the share again with
+    what is committed by then."""
     if not offer.variant_of_id or not offer.is_active:
         return ""
-    Offer.objects.select_for_update().filter(pk=offer.variant_of_id).first()
+    variant_original_lock(offer.variant_of_id)
     return variant_share_refusal(offer.variant_of_id, offer.traffic_share or 0, excluding=offer.pk)
 
 
@@ -61,6 +67,10 @@ def catalog_uses(instance) -> list[str]:
         if model._base_manager.filter(**{relation.field.name: instance}).exists():
             uses.append(str(model._meta.verbose_name_plural))
     return list(dict.fromkeys(uses))
+
+
+def reason_in_use(reason: Reason) -> bool:
+    return bool(catalog_uses(reason))
 
 
 def offer_code_locked(offer: Offer) -> bool:

@@ -3,7 +3,7 @@ services; tasks acknowledge late and are redelivered if a worker dies mid-way.""
 
 from celery import shared_task
 
-from catalog.services.catalog import scheduled_changes_apply
+from catalog.services.scheduled import scheduled_changes_apply
 from core.tasks import RELIABLE
 
 

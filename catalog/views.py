@@ -16,9 +16,34 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.choices import ReasonCategory
 from catalog.extensions import offer_preview_extend
+from catalog.forms.items import IMPORT_MAX_CHARS, ImportForm
 from catalog.models import Offer, Reason, ScheduledChange
 from catalog.scripts import script_default, script_keys
-from catalog.services import catalog as svc
+from catalog.services.imports import offers_export_rows
+from catalog.services.imports import offers_import as offers_import_service
+from catalog.services.items import (
+    catalog_reactivate,
+    catalog_retire,
+    catalog_save,
+    offer_delete,
+    offer_publish,
+    reason_delete,
+    reason_move,
+)
+from catalog.services.kinds import KINDS, Kind
+from catalog.services.scheduled import product_save, scheduled_changes_for
+from catalog.services.scheduled import (
+    scheduled_change_withdraw as scheduled_change_withdraw_service,
+)
+from catalog.services.versions import (
+    RelatedNames,
+    _json,
+    history_for,
+    snapshot,
+    state_compare,
+    version_latest,
+)
+from catalog.services.versions import catalog_restore as catalog_restore_service
 from core.csv import csv_rows
 from core.errors import ServiceError
 from core.middleware import accepts_long_input
@@ -31,15 +56,15 @@ def _require(request, perm: str = READ) -> None:
         raise PermissionDenied
 
 
-def _kind(slug: str) -> svc.Kind:
-    if slug not in svc.KINDS:
+def _kind(slug: str) -> Kind:
+    if slug not in KINDS:
         raise Http404
-    return svc.KINDS[slug]
+    return KINDS[slug]
 
 
-def _base(request, kind: svc.Kind | None = None) -> dict:
+def _base(request, kind: Kind | None = None) -> dict:
     return {
-        "kinds": svc.KINDS.values(),
+        "kinds": KINDS.values(),
         "kind": kind,
         "can_edit": request.user.has_perm(EDIT),
     }
@@ -106,7 +131,7 @@ def catalog_edit(request, kind, pk=None):
         if not form.is_valid():
             messages.error(request, _("Correct the errors shown; nothing was saved."))
     else:
-        initial = {"base_version": svc.version_latest(instance) if instance else 0}
+        initial = {"base_version": version_latest(instance) if instance else 0}
         if instance is None and kind.slug == "scripts" and request.GET.get("key"):
             ko, en = _default_script(request.GET["key"])
             initial.update(key=request.GET["key"], text_ko=ko, text_en=en)
@@ -123,9 +148,9 @@ def _save(request, kind, form):
         return redirect("catalog_edit", kind=kind.slug, pk=form.instance.pk)
     try:
         if kind.slug == "products":
-            saved = svc.product_save(form=form, user=request.user)
+            saved = product_save(form=form, user=request.user)
         else:
-            saved = svc.catalog_save(form=form, user=request.user)
+            saved = catalog_save(form=form, user=request.user)
     except ServiceError as refused:
         messages.error(request, refused.message)
         return redirect(request.path)
@@ -148,15 +173,15 @@ def _preview(request, kind, form, instance) -> dict:
     it would reach and where it would rank."""
     proposed = form.save(commit=False)
     state = {
-        name: svc._json(value)
+        name: _json(value)
         for name, value in form.cleaned_data.items()
         if name in kind.form._meta.fields
     }
     # The form has already written the proposal onto `instance`: read the stored state.
-    current = svc.snapshot(kind.model.objects.get(pk=instance.pk)) if instance else None
+    current = snapshot(kind.model.objects.get(pk=instance.pk)) if instance else None
     preview = {
-        "changes": svc.state_compare(kind, current, state, all_fields=True),
-        "changed": {c.name for c in svc.state_compare(kind, current, state)} if current else set(),
+        "changes": state_compare(kind, current, state, all_fields=True),
+        "changed": {c.name for c in state_compare(kind, current, state)} if current else set(),
     }
     if kind.model is Offer:
         reason_ids = {r.pk for r in form.cleaned_data.get("reasons") or []}
@@ -172,13 +197,13 @@ def _preview(request, kind, form, instance) -> dict:
 
 
 ACTIONS = {
-    "publish": (svc.offer_publish, "offer", gettext_lazy("Published: agents can offer it now.")),
+    "publish": (offer_publish, "offer", gettext_lazy("Published: agents can offer it now.")),
     "retire": (
-        svc.catalog_retire,
+        catalog_retire,
         "instance",
         gettext_lazy("Retired: it is no longer offered or shown."),
     ),
-    "reactivate": (svc.catalog_reactivate, "instance", gettext_lazy("In use again.")),
+    "reactivate": (catalog_reactivate, "instance", gettext_lazy("In use again.")),
 }
 
 
@@ -195,15 +220,15 @@ def catalog_act(request, kind, pk, action):
             service, argument, done = ACTIONS[action]
             service(**{argument: item, "user": request.user})
         elif action == "delete" and kind.model is Offer:
-            svc.offer_delete(offer=item, user=request.user)
+            offer_delete(offer=item, user=request.user)
             messages.success(request, _("Deleted (it was never presented)."))
             return redirect("catalog_list", kind=kind.slug)
         elif action == "delete" and kind.model is Reason:
-            svc.reason_delete(reason=item, user=request.user)
+            reason_delete(reason=item, user=request.user)
             messages.success(request, _("Deleted (it was never used)."))
             return redirect("catalog_list", kind=kind.slug)
         elif action in ("up", "down") and kind.model is Reason:
-            svc.reason_move(reason=item, user=request.user, step=-1 if action == "up" else 1)
+            reason_move(reason=item, user=request.user, step=-1 if action == "up" else 1)
             return redirect("catalog_list", kind=kind.slug)
         else:
             raise Http404
@@ -221,19 +246,17 @@ def catalog_history(request, kind, pk):
     _require(request)
     kind = _kind(kind)
     item = get_object_or_404(kind.model, pk=pk)
-    names = svc.RelatedNames()
-    versions = svc.history_for(item, names=names)
+    names = RelatedNames()
+    versions = history_for(item, names=names)
     shown = None
     if request.GET.get("v"):
         shown = next((v for v in versions if str(v.version.version) == request.GET["v"]), None)
         if shown is None:
             raise Http404
-        shown.full = svc.state_compare(
-            kind, None, shown.version.snapshot, all_fields=True, names=names
-        )
+        shown.full = state_compare(kind, None, shown.version.snapshot, all_fields=True, names=names)
     context = {**_base(request, kind), "item": item, "versions": versions, "shown": shown}
     if kind.slug == "products":
-        context["scheduled"] = svc.scheduled_changes_for(item, names=names)
+        context["scheduled"] = scheduled_changes_for(item, names=names)
     return render(request, "catalog/history.html", context)
 
 
@@ -243,7 +266,7 @@ def catalog_restore(request, kind, pk, version):
     kind = _kind(kind)
     item = get_object_or_404(kind.model, pk=pk)
     try:
-        created = svc.catalog_restore(instance=item, version=version, user=request.user)
+        created = catalog_restore_service(instance=item, version=version, user=request.user)
     except ServiceError as refused:
         messages.error(request, " ".join([str(refused.message), *refused.details]))
     else:
@@ -260,7 +283,7 @@ def scheduled_change_withdraw(request, pk):
     _require(request, EDIT)
     change = get_object_or_404(ScheduledChange, pk=pk)
     try:
-        svc.scheduled_change_withdraw(change=change, user=request.user)
+        scheduled_change_withdraw_service(change=change, user=request.user)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
@@ -271,23 +294,23 @@ def scheduled_change_withdraw(request, pk):
 @require_GET
 def offers_export(request):
     _require(request)
-    rows = svc.offers_export_rows()
+    rows = offers_export_rows()
     header = next(rows)
     response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="offers.csv"'
     return response
 
 
-@accepts_long_input(svc.cf.IMPORT_MAX_CHARS)
+@accepts_long_input(IMPORT_MAX_CHARS)
 def offers_import(request):
     """Upload → dry run listing every row's errors → import (all rows or none)."""
     _require(request, EDIT)
-    form = svc.cf.ImportForm(request.POST or None, request.FILES or None)
-    context = {**_base(request, svc.KINDS["offers"]), "form": form}
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {**_base(request, KINDS["offers"]), "form": form}
     if request.method == "POST" and form.is_valid():
         apply = "apply" in request.POST
         try:
-            rows = svc.offers_import(
+            rows = offers_import_service(
                 content=form.cleaned_data["content"], user=request.user, apply=apply
             )
         except ServiceError as refused:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from claims.services import claims_sweep
+from claims.services.post_handling import claims_sweep
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -6,36 +6,52 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import forms as f
-from claims import services as svc
 from claims.models import Claim
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
+from claims.services.compensation import compensation_decide as compensation_decide_service
+from claims.services.compensation import compensation_propose
+from claims.services.handling import (
+    claim_notes_save,
+    claim_request_manager,
+    claim_tag_customer_type,
+)
+from claims.services.opening import claim_open as claim_open_service
+from claims.services.post_handling import claim_set_deadline
+from claims.services.steps import (
+    claim_apologize,
+    claim_close,
+    claim_escalate,
+    claim_execute,
+    claim_identify_cause,
+    claim_listen,
+    claim_plan,
+    claim_present,
+    claim_revise,
+)
+from claims.services.steps import claim_instruct as claim_instruct_service
 from core.errors import ServiceError
 from core.permissions import supervisor_required
 from core.screens import screen_draw, screen_handed_away, screen_poll
 from core.steps import Action, form_errors, step, step_run
 
 ACTIONS: dict[str, Action] = {
-    "apologize": step(f.EmptyForm, svc.claim_apologize),
-    "listen": step(f.TextForm, svc.claim_listen, account="text"),
+    "apologize": step(f.EmptyForm, claim_apologize),
+    "listen": step(f.TextForm, claim_listen, account="text"),
     "identify_cause": step(
-        f.CauseForm, svc.claim_identify_cause, root_cause="root_cause", description="text"
+        f.CauseForm, claim_identify_cause, root_cause="root_cause", description="text"
     ),
-    "plan_countermeasure": step(f.TextForm, svc.claim_plan, plan="text"),
-    "escalate": step(f.TextForm, svc.claim_escalate, note="text"),
-    "instruct": step(f.TextForm, svc.claim_instruct, instruction="text"),
-    "present_solution": step(f.ResponseForm, svc.claim_present, response="response", note="text"),
-    "revise_countermeasure": step(f.TextForm, svc.claim_revise, plan="text"),
-    "execute": step(f.TextForm, svc.claim_execute, what_was_done="text"),
-    "close": step(
-        f.CloseForm, svc.claim_close, recovery_outcome="recovery_outcome", thanked="thanked"
-    ),
-    "request_manager": step(f.EmptyForm, svc.claim_request_manager),
-    "set_deadline": step(
-        f.DeadlineForm, svc.claim_set_deadline, stateful=False, deadline="deadline"
-    ),
+    "plan_countermeasure": step(f.TextForm, claim_plan, plan="text"),
+    "escalate": step(f.TextForm, claim_escalate, note="text"),
+    "instruct": step(f.TextForm, claim_instruct_service, instruction="text"),
+    "present_solution": step(f.ResponseForm, claim_present, response="response", note="text"),
+    "revise_countermeasure": step(f.TextForm, claim_revise, plan="text"),
+    "execute": step(f.TextForm, claim_execute, what_was_done="text"),
+    "close": step(f.CloseForm, claim_close, recovery_outcome="recovery_outcome", thanked="thanked"),
+    "request_manager": step(f.EmptyForm, claim_request_manager),
+    "set_deadline": step(f.DeadlineForm, claim_set_deadline, stateful=False, deadline="deadline"),
     "compensate": step(
         f.CompensationForm,
-        svc.compensation_propose,
+        compensation_propose,
         stateful=False,
         form="form",
         amount="amount",
@@ -44,7 +60,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "tag_customer_type": step(
         f.CustomerTypeForm,
-        svc.claim_tag_customer_type,
+        claim_tag_customer_type,
         stateful=False,
         customer_type_id="customer_type",
     ),
@@ -75,7 +91,7 @@ def claim_open(request, customer_pk):
         messages.error(request, form_errors(form))
         return redirect("customer", pk=customer_pk)
     try:
-        claim = svc.claim_open(
+        claim = claim_open_service(
             customer_id=customer_pk,
             user=request.user,
             subject=form.cleaned_data["subject"],
@@ -127,7 +143,7 @@ def claim_notes(request, pk):
     claim = claim_get_for_user(user=request.user, pk=pk)
     saved, problem = False, ""
     try:
-        svc.claim_notes_save(
+        claim_notes_save(
             claim_id=claim.pk, user=request.user, notes=request.POST.get("notes", "")[:20000]
         )
         saved = True
@@ -144,7 +160,7 @@ def compensation_decide(request, pk, decision):
     form = f.DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        svc.compensation_decide(
+        compensation_decide_service(
             compensation_id=pk, user=request.user, approve=decision == "approve", note=note
         )
     except ServiceError as refused:
@@ -158,7 +174,7 @@ def claim_instruct(request, pk):
     if not request.user.has_perm("claims.instruct_claims"):
         raise PermissionDenied
     try:
-        svc.claim_instruct(
+        claim_instruct_service(
             claim_id=pk,
             user=request.user,
             instruction=request.POST.get("instruction", "")[:5000],

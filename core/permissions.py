@@ -2,7 +2,10 @@
 `get_available_user_state_transitions(user)` shows an agent exactly what they may do, and as
 rules object permissions for views."""
 
+from functools import wraps
+
 import rules
+from django.core.exceptions import PermissionDenied
 
 
 @rules.predicate
@@ -43,9 +46,6 @@ def transition_can_decide(instance, user) -> bool:
 def supervisor_required(view):
     """A supervisor-only view: anyone else gets 403 before anything runs (login is already
     required everywhere by the middleware)."""
-    from functools import wraps
-
-    from django.core.exceptions import PermissionDenied
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

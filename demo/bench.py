@@ -8,14 +8,26 @@ Later features add their own functions to BENCHMARKS.
 import random
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from cancellations.services.closing import cancellation_withdraw
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
+from catalog.models import Reason
 from customers.models import Contract, Customer
 from demo.book import demo_seed
+from demo.history.seed import history_seed
+from reporting.analytics.tables import TABS
+from reporting.services.facts import facts_refresh
+from winback.services.winback import win_back_consider
 
 Figure = tuple[str, float, str]
 
@@ -91,18 +103,6 @@ def bench_lookups(*, samples: int = 500) -> list[Figure]:
 
 def bench_console(*, samples: int = 50) -> list[Figure]:
     """Server time of the live-call screens at scale (Django test client, in-process)."""
-    from django.db import connection as conn
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
-    from accounts.models import User
-    from cancellations.services.cancellations import (
-        cancellation_identify_reason,
-        cancellation_open,
-        cancellation_withdraw,
-    )
-    from catalog.models import Reason
 
     agent = User.objects.get(username="agent")
     contract = Contract.objects.filter(status="active", cancellation_requests=None).first()
@@ -125,7 +125,7 @@ def bench_console(*, samples: int = 50) -> list[Figure]:
             started = time.perf_counter()
             client.get(url, params, HTTP_HX_REQUEST="true")
             timings.append((time.perf_counter() - started) * 1000)
-        with CaptureQueriesContext(conn) as queries:
+        with CaptureQueriesContext(connection) as queries:
             client.get(url, params, HTTP_HX_REQUEST="true")
         timings.sort()
         figures += [
@@ -138,13 +138,8 @@ def bench_console(*, samples: int = 50) -> list[Figure]:
 
 def bench_win_back(*, departed: int = 100_000) -> list[Figure]:
     """Segment and schedule `departed` departed customers (set-based), as the daily job."""
-    from datetime import timedelta
 
-    from django.utils import timezone as tz
-
-    from winback.services.winback import win_back_consider
-
-    long_ago = tz.localdate() - timedelta(days=90)
+    long_ago = timezone.localdate() - timedelta(days=90)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE customers_contract SET status = 'cancelled', cancelled_on = %s "
@@ -172,13 +167,6 @@ def bench_dashboards(
     """Seed `requests` closed cancellation requests and `claims` closed claims over two
     years (with offers, audit trail, surveys, win-back outcomes), build the reporting facts,
     then time every dashboard tab as a supervisor sees it (server time, template included)."""
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from accounts.models import User
-    from demo.history import history_seed
-    from reporting.services.facts import facts_refresh
-    from reporting.views import TABS
 
     started = time.perf_counter()
     seeded = history_seed(
@@ -238,7 +226,6 @@ def _bench_request_export(client) -> list[Figure]:
     """Every closed request of two years as CSV, streamed: the rows and the time, then the
     same again under tracemalloc for the most memory Python held at once meanwhile (a
     million rows must never be held at once)."""
-    import tracemalloc
 
     url = f"/desk/dashboards/requests.csv?from={timezone.localdate() - timedelta(days=730)}"
 

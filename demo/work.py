@@ -18,10 +18,14 @@ from calls.models import CallTask
 from calls.services.planning import call_task_request
 from calls.services.taking import call_task_claim
 from cancellations.models import CancellationRequest
-from cancellations.services import cancellations
+from cancellations.services.closing import cancellation_schedule_callback
+from cancellations.services.offers import offer_present
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Offer, Reason
-from claims import services as claims
 from claims.models import Claim
+from claims.services.opening import claim_open
+from claims.services.post_handling import claim_set_deadline
+from claims.services.steps import claim_apologize, claim_listen
 from core.dates import add_months
 from customers.choices import ContractStatus
 from customers.models import Contract
@@ -58,14 +62,12 @@ def _past(call: CallTask, minutes: int) -> None:
 
 
 def _overdue_claim(user, contract: Contract, subject: str, hours: int):
-    claim = claims.claim_open(
+    claim = claim_open(
         customer_id=contract.customer_id, contract_id=contract.pk, user=user, subject=subject
     )
-    claims.claim_apologize(claim_id=claim.pk, user=user)
-    claims.claim_listen(claim_id=claim.pk, user=user, account=subject)
-    claims.claim_set_deadline(
-        claim_id=claim.pk, user=user, deadline=timezone.now() + timedelta(minutes=1)
-    )
+    claim_apologize(claim_id=claim.pk, user=user)
+    claim_listen(claim_id=claim.pk, user=user, account=subject)
+    claim_set_deadline(claim_id=claim.pk, user=user, deadline=timezone.now() + timedelta(minutes=1))
     claim.__class__.objects.filter(pk=claim.pk).update(
         promised_deadline=timezone.now() - timedelta(hours=hours)
     )
@@ -113,11 +115,9 @@ def demo_work_seed(*, today: date) -> int:
             assignee_id=agent.pk,
         )
         fee_burden = Reason.objects.get(code="fee_burden")
-        request = cancellations.cancellation_open(contract_id=book[1].pk, user=agent)
-        cancellations.cancellation_identify_reason(
-            request_id=request.pk, user=agent, reason_id=fee_burden.pk
-        )
-        cancellations.cancellation_schedule_callback(
+        request = cancellation_open(contract_id=book[1].pk, user=agent)
+        cancellation_identify_reason(request_id=request.pk, user=agent, reason_id=fee_burden.pk)
+        cancellation_schedule_callback(
             request_id=request.pk, user=agent, callback_at=now + timedelta(minutes=1)
         )
         _past(CallTask.objects.get(cancellation_request=request), 20)
@@ -143,15 +143,15 @@ def demo_work_seed(*, today: date) -> int:
             agent2, book[4], "비데 작동 소음이 심해 교체를 약속받았는데 소식이 없어요", 26
         )
         rival = Reason.objects.get(code="competitor_cheaper")
-        held = cancellations.cancellation_open(contract_id=book[5].pk, user=agent2)
-        cancellations.cancellation_identify_reason(
+        held = cancellation_open(contract_id=book[5].pk, user=agent2)
+        cancellation_identify_reason(
             request_id=held.pk,
             user=agent2,
             reason_id=rival.pk,
             competitor_name="코웨이",
             competitor_offer="첫 3개월 무료",
         )
-        cancellations.offer_present(
+        offer_present(
             request_id=held.pk, user=agent2, offer_id=Offer.objects.get(code="CMP-MATCH").pk
         )
         top = _departed(book[6], fee=99_000, months=40, today=today, code="WB-TOP")

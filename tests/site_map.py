@@ -8,13 +8,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calls.services.planning import call_task_request
-from cancellations.services import cancellations
+from cancellations.services.opening import cancellation_open
 from cancellations.views.console import ACTIONS as CONSOLE_ACTIONS
-from catalog.services.catalog import KINDS
+from catalog.services.kinds import KINDS
 from catalog.views import ACTIONS as CATALOG_ACTIONS
-from claims import services as claim_services
+from claims.services.compensation import compensation_propose
+from claims.services.opening import claim_open
 from claims.views import ACTIONS as CLAIM_ACTIONS
-from reporting.analytics import TABLES
+from reporting.analytics.tables import TABLES
 from tests.factories import ContractFactory, OfferFactory
 
 
@@ -22,9 +23,9 @@ def world_make(agent) -> dict:
     """One of everything a URL can point at, made through the real services."""
     contract = ContractFactory()
     customer = contract.customer
-    request = cancellations.cancellation_open(contract_id=contract.pk, user=agent)
-    claim = claim_services.claim_open(customer_id=customer.pk, user=agent, subject="Leak")
-    compensation = claim_services.compensation_propose(
+    request = cancellation_open(contract_id=contract.pk, user=agent)
+    claim = claim_open(customer_id=customer.pk, user=agent, subject="Leak")
+    compensation = compensation_propose(
         claim_id=claim.pk, user=agent, form="voucher", amount=60_000
     )
     call = call_task_request(

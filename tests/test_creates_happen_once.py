@@ -17,8 +17,9 @@ from calls.models import CallTask
 from calls.services.dispatch import call_tasks_dispatch_due
 from calls.services.taking import call_task_claim
 from cancellations.models import CancellationRequest
-from cancellations.services import cancellations
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from claims.models import Claim, Compensation
+from claims.services.opening import claim_open
 from customers.choices import ContractStatus
 from customers.models import Contract
 from desk.models import CoachingNote
@@ -91,7 +92,6 @@ def test_twenty_starts_of_one_cancellation_open_one_request(agent):
 
 def test_twenty_identical_compensations_give_once(agent):
     contract = ContractFactory()
-    from claims.services import claim_open
 
     claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Leaks")
     data = {"form": "voucher", "amount": 60_000, "submission": uuid.uuid4()}
@@ -111,11 +111,9 @@ def test_twenty_identical_coaching_notes_write_one(supervisor, agent):
 
 def test_twenty_identical_callbacks_plan_one_call(agent):
     contract = ContractFactory()
-    request = cancellations.cancellation_open(contract_id=contract.pk, user=agent)
+    request = cancellation_open(contract_id=contract.pk, user=agent)
     reason = ReasonFactory(code="race-fee")
-    request = cancellations.cancellation_identify_reason(
-        request_id=request.pk, user=agent, reason_id=reason.pk
-    )
+    request = cancellation_identify_reason(request_id=request.pk, user=agent, reason_id=reason.pk)
     when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     data = {"callback_at": when, "expected_state": request.state}
 

@@ -15,8 +15,29 @@ from cancellations import forms as f
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from cancellations.selectors import cancellation_get_for_user, console_data
-from cancellations.services import cancellations as svc
-from cancellations.services.cancellations import cancellation_open
+from cancellations.services.closing import (
+    cancellation_confirm,
+    cancellation_insist,
+    cancellation_reconsider,
+    cancellation_requote,
+    cancellation_resume,
+    cancellation_schedule_callback,
+    cancellation_withdraw,
+)
+from cancellations.services.handling import (
+    cancellation_notes_save,
+    cancellation_request_manager,
+    cancellation_tag_customer_type,
+)
+from cancellations.services.offers import (
+    offer_accept,
+    offer_approval_withdraw,
+    offer_approve,
+    offer_decline,
+    offer_deny,
+    offer_present,
+)
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from core.errors import RequestAlreadyOpen, ServiceError
 from core.http import local_redirect
 from core.screens import screen_draw, screen_handed_away, screen_poll
@@ -25,35 +46,35 @@ from core.steps import Action, step, step_run
 ACTIONS: dict[str, Action] = {
     "identify_reason": step(
         f.ReasonForm,
-        svc.cancellation_identify_reason,
+        cancellation_identify_reason,
         reason_id="reason",
         note="note",
         competitor_name="competitor_name",
         competitor_offer="competitor_offer",
     ),
-    "present_offer": step(f.OfferForm, svc.offer_present, offer_id="offer"),
-    "accept_offer": step(f.AcceptForm, svc.offer_accept, new_address="new_address"),
-    "decline_offer": step(f.NoteForm, svc.offer_decline, note="note"),
-    "approve_offer": step(f.NoteForm, svc.offer_approve, note="note"),
-    "deny_offer": step(f.NoteForm, svc.offer_deny, note="note"),
-    "withdraw_approval_request": step(f.NoteForm, svc.offer_approval_withdraw),
+    "present_offer": step(f.OfferForm, offer_present, offer_id="offer"),
+    "accept_offer": step(f.AcceptForm, offer_accept, new_address="new_address"),
+    "decline_offer": step(f.NoteForm, offer_decline, note="note"),
+    "approve_offer": step(f.NoteForm, offer_approve, note="note"),
+    "deny_offer": step(f.NoteForm, offer_deny, note="note"),
+    "withdraw_approval_request": step(f.NoteForm, offer_approval_withdraw),
     "insist_on_cancelling": step(
-        f.InsistForm, svc.cancellation_insist, effective_date="effective_date", note="note"
+        f.InsistForm, cancellation_insist, effective_date="effective_date", note="note"
     ),
-    "requote": step(f.RequoteForm, svc.cancellation_requote, effective_date="effective_date"),
-    "reconsider": step(f.NoteForm, svc.cancellation_reconsider, note="note"),
+    "requote": step(f.RequoteForm, cancellation_requote, effective_date="effective_date"),
+    "reconsider": step(f.NoteForm, cancellation_reconsider, note="note"),
     "confirm_cancellation": step(
-        f.ConfirmForm, svc.cancellation_confirm, pickup_date="pickup_date", note="note"
+        f.ConfirmForm, cancellation_confirm, pickup_date="pickup_date", note="note"
     ),
     "schedule_callback": step(
-        f.CallbackForm, svc.cancellation_schedule_callback, callback_at="callback_at", note="note"
+        f.CallbackForm, cancellation_schedule_callback, callback_at="callback_at", note="note"
     ),
-    "resume": step(f.NoteForm, svc.cancellation_resume),
-    "withdraw": step(f.NoteForm, svc.cancellation_withdraw, note="note"),
-    "request_manager": step(f.NoteForm, svc.cancellation_request_manager, note="note"),
+    "resume": step(f.NoteForm, cancellation_resume),
+    "withdraw": step(f.NoteForm, cancellation_withdraw, note="note"),
+    "request_manager": step(f.NoteForm, cancellation_request_manager, note="note"),
     "tag_customer_type": step(
         f.CustomerTypeForm,
-        svc.cancellation_tag_customer_type,
+        cancellation_tag_customer_type,
         stateful=False,
         customer_type_id="customer_type",
     ),
@@ -123,7 +144,7 @@ def notes_save(request, pk):
     saved, problem = False, ""
     if form.is_valid():
         try:
-            svc.cancellation_notes_save(
+            cancellation_notes_save(
                 request_id=obj.pk, user=request.user, notes=form.cleaned_data["notes"]
             )
             saved = True

@@ -1,6 +1,7 @@
 """Formatting for the desk: money in won for the agent's language, states as words."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from catalog.choices import OfferKind
 from core.templatetags.desk import krw
@@ -25,8 +26,6 @@ def offer_kind_label(value) -> str:
 @register.filter
 def offer_value(offer) -> str:
     """What the offer gives the customer, in words: "10% for 6 months", "1 month free"."""
-    from django.utils.translation import gettext as _
-
     kind, value = offer.kind, offer.value
     if kind == OfferKind.DISCOUNT_PERCENT:
         if offer.duration_months:

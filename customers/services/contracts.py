@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import add_months
 from core.errors import ServiceError
+from core.fsm import record_lock
 from customers.choices import AmendmentKind, ContractStatus
 from customers.models import Contract, ContractAmendment, Product
+
+_MISSING = gettext_lazy("That contract does not exist.")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,12 @@ def contract_amend(
     """Carry out `amendment` on the contract from `effective_date`. Call inside the
     transaction that accepts the offer; with `presentation_id` the unique presentation on
     the amendment makes a second application impossible."""
-    contract = Contract.objects.select_for_update().select_related("product").get(pk=contract_id)
+    contract = record_lock(
+        Contract.objects.select_related("product"),
+        contract_id,
+        expected_state=None,
+        missing=_MISSING,
+    )
     row = ContractAmendment(
         contract=contract,
         kind=amendment.kind,
@@ -109,7 +118,7 @@ def contract_amend(
 
 
 def contract_cancel(*, contract_id: int, effective_date: date) -> Contract:
-    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    contract = record_lock(Contract.objects, contract_id, expected_state=None, missing=_MISSING)
     contract.status, contract.cancelled_on = ContractStatus.CANCELLED, effective_date
     contract.save(update_fields=["status", "cancelled_on", "updated_at"])
     return contract

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cancellations.models import CancellationRequest
-from cancellations.services.cancellations import cancellation_open
+from cancellations.services.opening import cancellation_open
 from claims.models import Claim
 from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
@@ -15,6 +15,7 @@ from core.fsm import record_lock
 from core.permissions import can_handle_request
 from core.services.audit import audit_record
 from core.services.submissions import submission_once
+from desk.models import CoachingNote
 
 
 def _check_supervisor(user) -> None:
@@ -98,8 +99,6 @@ def handler_change(
 def coaching_note_write(*, user, agent_id, text: str, submission=None):
     """A supervisor's coaching note for an agent; the agent sees it on their home page.
     `submission`: the form's one-time key (sent twice, one note)."""
-    from desk.models import CoachingNote
-
     _check_supervisor(user)
     text = (text or "").strip()
     if not text:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cancellations.forms import NoteForm
 from cancellations.selectors import approvals_pending, manager_requests
-from cancellations.services.cancellations import offer_approve, offer_deny
+from cancellations.services.offers import offer_approve, offer_deny
 from claims.selectors import supervisor_queue_claims
 from core.errors import Conflict, ServiceError
 from core.permissions import supervisor_required

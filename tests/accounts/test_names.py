@@ -47,7 +47,7 @@ def test_the_header_the_queue_and_the_coaching_form_name_people_the_same_way(
 
 @pytest.mark.django_db
 def test_the_dashboards_and_their_csv_name_agents_the_same_way():
-    from reporting.analytics import Labels
+    from reporting.analytics.labels import Labels
 
     korean = UserFactory(username="park", first_name="민수", last_name="박")
     assert Labels().agent(korean.pk) == "박민수"

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from demo.book import demo_seed
-from demo.history import history_seed
+from demo.history.seed import history_seed
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,8 @@ from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from catalog.choices import OfferKind, ReasonCategory
 from claims.models import Compensation
-from claims.services import claim_open, compensation_decide
+from claims.services.compensation import compensation_decide
+from claims.services.opening import claim_open
 from core.dates import add_months
 from core.models import AuditEntry
 from tests.factories import (
@@ -121,7 +122,7 @@ def test_four_offers_and_the_script_fit_above_the_fold(
     page, live_server, contract, financial_offers, artifacts_dir
 ):
     agent = UserFactory(username="fold-agent", role=Role.AGENT, language="en")
-    from cancellations.services.cancellations import cancellation_identify_reason, cancellation_open
+    from cancellations.services.opening import cancellation_identify_reason, cancellation_open
     from catalog.models import Reason
 
     request = cancellation_open(contract_id=contract.pk, user=agent)
@@ -147,7 +148,7 @@ def test_four_offers_and_the_script_fit_above_the_fold(
 
 def test_every_reason_is_three_keystrokes_away(page, live_server, contract):
     agent = UserFactory(username="picker-agent", role=Role.AGENT, language="ko")
-    from cancellations.services.cancellations import cancellation_open
+    from cancellations.services.opening import cancellation_open
 
     request = cancellation_open(contract_id=contract.pk, user=agent)
     _login(page, live_server, "picker-agent")

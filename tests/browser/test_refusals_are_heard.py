@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from cancellations.models import CancellationRequest
-from cancellations.services.cancellations import cancellation_open
+from cancellations.services.opening import cancellation_open
 from tests.factories import ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

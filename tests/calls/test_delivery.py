@@ -19,7 +19,7 @@ from calls.services import surveys as survey_services
 from calls.services.dispatch import call_tasks_dispatch_due
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from cancellations.services import cancellations
+from cancellations.services.offers import offer_accept, offer_present
 from tests.calls.conftest import broker_unreachable, running_worker
 from tests.calls.helpers import plan_call, wait_for
 
@@ -74,8 +74,8 @@ def test_with_redis_down_the_desk_keeps_working_and_no_call_is_lost(
     with broker_unreachable():
         # a save, start to finish, while Redis is unreachable
         request = walk("financial_burden")
-        cancellations.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
-        cancellations.offer_accept(request_id=request.pk, user=agent)
+        offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
+        offer_accept(request_id=request.pk, user=agent)
         calls = {task.kind: task for task in CallTask.objects.filter(cancellation_request=request)}
         assert set(calls) == {CallTaskKind.SAVE_FOLLOW_UP, CallTaskKind.SURVEY}
         assert all(task.status == CallTaskStatus.SCHEDULED for task in calls.values())

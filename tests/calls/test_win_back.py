@@ -11,7 +11,7 @@ from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, 
 from calls.models import CallTask, Survey
 from calls.services.dispatch import call_task_prepare, call_tasks_dispatch_due
 from calls.services.taking import call_task_claim, call_task_log_outcome
-from cancellations.services import cancellations
+from cancellations.services.closing import cancellation_confirm, cancellation_insist
 from core.dates import add_months
 from core.errors import NotPermitted, ServiceError
 from core.models import AuditEntry
@@ -176,10 +176,8 @@ def left_after_cancelling(clock, walk, agent, contract, reason):
     customer.lifetime_revenue = 3_000_000
     customer.save(update_fields=["lifetime_revenue"])
     request = walk("financial_burden")
-    cancellations.cancellation_insist(request_id=request.pk, user=agent)
-    cancellations.cancellation_confirm(
-        request_id=request.pk, user=agent, pickup_date=timezone.localdate()
-    )
+    cancellation_insist(request_id=request.pk, user=agent)
+    cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
     clock.shift(timedelta(days=31))
     win_back_consider()
     case = _case(contract)
@@ -266,10 +264,8 @@ def test_a_won_back_customer_who_cancels_again_gets_no_more_care_calls(
     assert sorted(care.values_list("status", flat=True)) == [S.DUE, *[S.SCHEDULED] * 3]
 
     request = walk("financial_burden", contract_=contract)
-    cancellations.cancellation_insist(request_id=request.pk, user=agent)
-    cancellations.cancellation_confirm(
-        request_id=request.pk, user=agent, pickup_date=timezone.localdate()
-    )
+    cancellation_insist(request_id=request.pk, user=agent)
+    cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
 
     assert Contract.objects.get(pk=contract.pk).status == ContractStatus.CANCELLED
     assert list(care.values_list("status", flat=True)) == [S.CANCELLED] * 4
@@ -286,10 +282,8 @@ def test_cancelling_another_contract_does_not_end_the_care_of_the_won_back_one(
     other = ContractFactory(customer=won.customer, start_date=add_months(won.start_date, -20))
 
     request = walk("financial_burden", contract_=other)
-    cancellations.cancellation_insist(request_id=request.pk, user=agent)
-    cancellations.cancellation_confirm(
-        request_id=request.pk, user=agent, pickup_date=timezone.localdate()
-    )
+    cancellation_insist(request_id=request.pk, user=agent)
+    cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
 
     assert Contract.objects.get(pk=won.pk).status == ContractStatus.ACTIVE
     care = CallTask.objects.filter(contract=won, kind__in=CARE)

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 
 from accounts.roles import Role
-from claims import services as svc
 from claims.choices import CustomerResponse
+from claims.services.opening import claim_open
 from tests.claims.helpers import T0, walk_to
 from tests.factories import ContractFactory, UserFactory
 
@@ -38,7 +38,7 @@ def open_claim(agent, contract):
 
     def _open(*, user=None, contract_=None, subject="The purifier leaks"):
         contract_ = contract_ or contract
-        return svc.claim_open(
+        return claim_open(
             customer_id=contract_.customer_id,
             contract_id=contract_.pk,
             user=user or agent,

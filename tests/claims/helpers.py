@@ -11,9 +11,20 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from claims import services as svc
 from claims.choices import ClaimState, CustomerResponse, RecoveryOutcome, RootCause
 from claims.models import Claim
+from claims.services.steps import (
+    claim_apologize,
+    claim_close,
+    claim_escalate,
+    claim_execute,
+    claim_identify_cause,
+    claim_instruct,
+    claim_listen,
+    claim_plan,
+    claim_present,
+    claim_revise,
+)
 from core.models import AuditEntry
 
 S = ClaimState
@@ -30,19 +41,19 @@ DONE = "The technician replaced the housing; one free month was applied."
 
 # step name (= transition name = audit action) → (service, a valid input)
 STEPS = {
-    "apologize": (svc.claim_apologize, {}),
-    "listen": (svc.claim_listen, {"account": ACCOUNT}),
+    "apologize": (claim_apologize, {}),
+    "listen": (claim_listen, {"account": ACCOUNT}),
     "identify_cause": (
-        svc.claim_identify_cause,
+        claim_identify_cause,
         {"root_cause": RootCause.INSTALLATION, "description": CAUSE},
     ),
-    "plan_countermeasure": (svc.claim_plan, {"plan": PLAN}),
-    "escalate": (svc.claim_escalate, {"note": ESCALATION}),
-    "instruct": (svc.claim_instruct, {"instruction": INSTRUCTION}),
-    "present_solution": (svc.claim_present, {"response": CustomerResponse.AGREED}),
-    "revise_countermeasure": (svc.claim_revise, {"plan": "Send a new purifier instead."}),
-    "execute": (svc.claim_execute, {"what_was_done": DONE}),
-    "close": (svc.claim_close, {"recovery_outcome": RecoveryOutcome.RECOVERED, "thanked": True}),
+    "plan_countermeasure": (claim_plan, {"plan": PLAN}),
+    "escalate": (claim_escalate, {"note": ESCALATION}),
+    "instruct": (claim_instruct, {"instruction": INSTRUCTION}),
+    "present_solution": (claim_present, {"response": CustomerResponse.AGREED}),
+    "revise_countermeasure": (claim_revise, {"plan": "Send a new purifier instead."}),
+    "execute": (claim_execute, {"what_was_done": DONE}),
+    "close": (claim_close, {"recovery_outcome": RecoveryOutcome.RECOVERED, "thanked": True}),
 }
 
 _TO_CAUSE = ["apologize", "listen", "identify_cause"]

@@ -11,9 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from calls.choices import CallTaskKind
-from claims import services as svc
 from claims.choices import ClaimState, FlagReason
 from claims.models import Claim
+from claims.services import post_handling
+from claims.services.post_handling import claim_set_deadline, claims_sweep
+from claims.services.steps import claim_apologize, claim_escalate, claim_plan
 from core.errors import Conflict
 from tests.claims.helpers import ESCALATION, PLAN, actions, audit, fresh
 from tests.concurrency import SECONDS
@@ -45,7 +47,7 @@ def test_two_people_apologizing_at_once_apologize_once(walk, agent, supervisor):
 
     outcomes = _race(
         *[
-            lambda user=user: svc.claim_apologize(
+            lambda user=user: claim_apologize(
                 claim_id=claim.pk, user=user, expected_state=S.RECEIVED
             )
             for user in people
@@ -76,7 +78,7 @@ def test_two_people_escalating_at_once_escalate_once(walk, agent, supervisor):
 
     outcomes = _race(
         *[
-            lambda user=user, note=note: svc.claim_escalate(
+            lambda user=user, note=note: claim_escalate(
                 claim_id=claim.pk, user=user, note=note, expected_state=S.CAUSE_IDENTIFIED
             )
             for user, note in zip(people, notes, strict=True)
@@ -98,10 +100,10 @@ def test_two_people_escalating_at_once_escalate_once(walk, agent, supervisor):
 def test_planning_and_escalating_at_once_take_exactly_one_of_the_two(walk, agent, supervisor):
     claim = walk(S.CAUSE_IDENTIFIED)
     steps = {
-        "plan_countermeasure": lambda: svc.claim_plan(
+        "plan_countermeasure": lambda: claim_plan(
             claim_id=claim.pk, user=agent, plan=PLAN, expected_state=S.CAUSE_IDENTIFIED
         ),
-        "escalate": lambda: svc.claim_escalate(
+        "escalate": lambda: claim_escalate(
             claim_id=claim.pk, user=supervisor, note=ESCALATION, expected_state=S.CAUSE_IDENTIFIED
         ),
     }
@@ -136,9 +138,7 @@ def test_planning_and_escalating_at_once_take_exactly_one_of_the_two(walk, agent
 def past_deadline(walk, agent):
     """A received claim promised for within the hour; sweeps below run two hours later."""
     claim = walk(S.RECEIVED)
-    svc.claim_set_deadline(
-        claim_id=claim.pk, user=agent, deadline=timezone.now() + timedelta(hours=1)
-    )
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=timezone.now() + timedelta(hours=1))
     return fresh(claim)
 
 
@@ -146,7 +146,7 @@ def past_deadline(walk, agent):
 def test_two_sweeps_at_once_flag_a_past_deadline_claim_once(past_deadline):
     later = timezone.now() + timedelta(hours=2)
 
-    outcomes = _race(*[lambda: svc.claims_sweep(now=later)] * 2)
+    outcomes = _race(*[lambda: claims_sweep(now=later)] * 2)
 
     assert all(outcome.won for outcome in outcomes), [o.error for o in outcomes]
     assert sum(outcome.value["past_deadline"] for outcome in outcomes) == 1
@@ -165,16 +165,16 @@ def test_two_sweeps_both_inside_their_transaction_still_flag_once(past_deadline,
     and not flag it again."""
     later = timezone.now() + timedelta(hours=2)
     both_chose = threading.Barrier(2, timeout=SECONDS)
-    audit_flags = svc._audit_flags
+    audit_flags = post_handling._audit_flags
 
     def audit_flags_when_both_chose(claim_ids, reason, now):
         if reason == FlagReason.DEADLINE:
             both_chose.wait()
         audit_flags(claim_ids, reason, now)
 
-    monkeypatch.setattr(svc, "_audit_flags", audit_flags_when_both_chose)
+    monkeypatch.setattr(post_handling, "_audit_flags", audit_flags_when_both_chose)
 
-    outcomes = _race(*[lambda: svc.claims_sweep(now=later)] * 2)
+    outcomes = _race(*[lambda: claims_sweep(now=later)] * 2)
 
     assert all(outcome.won for outcome in outcomes), [o.error for o in outcomes]
     assert sorted(outcome.value["past_deadline"] for outcome in outcomes) == [0, 1]
@@ -189,7 +189,10 @@ def test_two_sweeps_at_once_plan_an_interim_call_once(walk, monkeypatch):
     claim = walk(S.EXECUTED)  # idle only after 72 hours: the sweeps flag nothing
     later = fresh(claim).next_contact_due + timedelta(minutes=1)
     planning, other_done = threading.Event(), threading.Event()
-    call_task_request, interim_plan = svc.call_task_request, svc._interim_contacts_plan
+    call_task_request, interim_plan = (
+        post_handling.call_task_request,
+        post_handling._interim_contacts_plan,
+    )
 
     def plan_the_call_slowly(**kwargs):
         planning.set()
@@ -203,10 +206,10 @@ def test_two_sweeps_at_once_plan_an_interim_call_once(walk, monkeypatch):
             other_done.set()
         return planned
 
-    monkeypatch.setattr(svc, "call_task_request", plan_the_call_slowly)
-    monkeypatch.setattr(svc, "_interim_contacts_plan", plan_then_say_done)
+    monkeypatch.setattr(post_handling, "call_task_request", plan_the_call_slowly)
+    monkeypatch.setattr(post_handling, "_interim_contacts_plan", plan_then_say_done)
 
-    outcomes = _race(*[lambda: svc.claims_sweep(now=later)] * 2)
+    outcomes = _race(*[lambda: claims_sweep(now=later)] * 2)
 
     assert all(outcome.won for outcome in outcomes), [o.error for o in outcomes]
     assert planning.is_set() and other_done.is_set()

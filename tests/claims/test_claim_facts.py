@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cancellations.services import cancellations as svc
+from cancellations.services.closing import cancellation_confirm, cancellation_requote
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
 from claims.choices import ClaimState as S
 from reporting.models import ClaimFact, RequestFact
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def _confirm(request, agent):
     today = timezone.localdate()
-    svc.cancellation_requote(request_id=request.pk, user=agent, effective_date=today)
-    svc.cancellation_confirm(request_id=request.pk, user=agent, pickup_date=today)
+    cancellation_requote(request_id=request.pk, user=agent, effective_date=today)
+    cancellation_confirm(request_id=request.pk, user=agent, pickup_date=today)
 
 
 def test_a_closed_claim_becomes_one_fact_with_its_time_per_step(open_claim, agent, supervisor):
@@ -56,10 +57,8 @@ def test_an_open_claim_is_not_counted_yet(open_claim):
 def test_a_cancellation_from_a_claim_marks_the_claim_later(open_claim, agent):
     claim = walk_to(open_claim(), S.CLOSED, user=agent)
     facts_refresh()
-    request = svc.cancellation_open(
-        contract_id=claim.contract_id, user=agent, source_claim_id=claim.pk
-    )
-    svc.cancellation_identify_reason(
+    request = cancellation_open(contract_id=claim.contract_id, user=agent, source_claim_id=claim.pk)
+    cancellation_identify_reason(
         request_id=request.pk, user=agent, reason_id=Reason.objects.get(code="emigration").pk
     )
     _confirm(request, agent)
@@ -70,8 +69,8 @@ def test_a_cancellation_from_a_claim_marks_the_claim_later(open_claim, agent):
 @pytest.mark.django_db(transaction=True)
 def test_two_refreshes_at_once_copy_each_request_once(agent):
     for _ in range(3):
-        request = svc.cancellation_open(contract_id=ContractFactory().pk, user=agent)
-        svc.cancellation_identify_reason(
+        request = cancellation_open(contract_id=ContractFactory().pk, user=agent)
+        cancellation_identify_reason(
             request_id=request.pk, user=agent, reason_id=Reason.objects.get(code="emigration").pk
         )
         _confirm(request, agent)

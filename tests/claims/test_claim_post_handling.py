@@ -11,8 +11,11 @@ from calls.models import CallTask
 from calls.services.planning import call_task_request
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from claims import services as svc
 from claims.choices import ClaimState, RecoveryOutcome
+from claims.services import steps
+from claims.services.opening import claim_open
+from claims.services.post_handling import claim_set_deadline, claims_sweep
+from claims.services.steps import claim_close
 from core.errors import NotPermitted, ServiceError
 from desk.services.supervision import claim_start_cancellation
 from tests.claims.helpers import T0, actions, audit, fresh, snapshot, trail
@@ -37,7 +40,7 @@ def _interim_call(claim, number: int, status=CallTaskStatus.SCHEDULED) -> CallTa
 
 def _close(claim, user, **inputs):
     given = {"recovery_outcome": RecoveryOutcome.NOT_APPLICABLE, "thanked": True, **inputs}
-    return svc.claim_close(claim_id=claim.pk, user=user, **given)
+    return claim_close(claim_id=claim.pk, user=user, **given)
 
 
 # ---- closing ---------------------------------------------------------------------------------
@@ -117,7 +120,7 @@ def test_a_close_failing_halfway_leaves_nothing_behind(walk, agent, monkeypatch)
     def broken_call_planner(**kwargs):
         raise RuntimeError("the call planner is down")
 
-    monkeypatch.setattr(svc, "call_task_request", broken_call_planner)
+    monkeypatch.setattr(steps, "call_task_request", broken_call_planner)
     with pytest.raises(RuntimeError):
         _close(claim, agent)
 
@@ -130,7 +133,7 @@ def test_a_close_failing_halfway_leaves_nothing_behind(walk, agent, monkeypatch)
 def test_closing_records_the_recovery_and_clears_any_flag(clock, walk, agent):
     claim = walk(S.EXECUTED)
     clock.shift(timedelta(days=4))  # past every idle limit
-    svc.claims_sweep()
+    claims_sweep()
     assert fresh(claim).flagged_at is not None
 
     _close(claim, agent, recovery_outcome=RecoveryOutcome.RECOVERED)
@@ -149,7 +152,7 @@ def test_a_promised_deadline_is_kept_and_audited(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)
     deadline = T0 + timedelta(days=3)
 
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=deadline)
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=deadline)
 
     kept = fresh(claim)
     assert kept.promised_deadline == deadline
@@ -179,7 +182,7 @@ def test_a_deadline_that_is_not_a_future_moment_is_refused(clock, walk, agent, d
     before, audit_before = snapshot(claim), trail(claim)
 
     with pytest.raises(ServiceError) as refused:
-        svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=deadline)
+        claim_set_deadline(claim_id=claim.pk, user=agent, deadline=deadline)
 
     assert str(refused.value) == message
     assert snapshot(claim) == before
@@ -188,7 +191,7 @@ def test_a_deadline_that_is_not_a_future_moment_is_refused(clock, walk, agent, d
 
 def test_a_claim_is_overdue_once_past_its_promised_deadline(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=4))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=4))
 
     clock.move_to(T0 + timedelta(hours=3, minutes=59))
     assert fresh(claim).is_overdue is False
@@ -204,7 +207,7 @@ def test_a_claim_without_a_promise_is_not_overdue(clock, walk):
 
 def test_a_closed_claim_is_never_overdue(clock, walk, agent):
     claim = walk(S.EXECUTED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
     _close(claim, agent)
     clock.shift(timedelta(days=10))
     assert fresh(claim).is_overdue is False
@@ -212,13 +215,13 @@ def test_a_closed_claim_is_never_overdue(clock, walk, agent):
 
 def test_a_new_promise_clears_a_deadline_flag(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
     clock.shift(timedelta(hours=2))
-    svc.claims_sweep()
+    claims_sweep()
     flagged = fresh(claim)
     assert (flagged.flag_reason, flagged.is_overdue) == ("deadline", True)
 
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(days=2))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(days=2))
 
     kept = fresh(claim)
     assert (kept.flagged_at, kept.flag_reason) == (None, "")
@@ -245,7 +248,7 @@ def test_a_claim_can_open_a_cancellation_request_for_its_contract(walk, agent, c
 
 
 def test_a_claim_without_a_contract_cannot_start_a_cancellation(agent, customer):
-    claim = svc.claim_open(customer_id=customer.pk, user=agent, subject="Rude technician")
+    claim = claim_open(customer_id=customer.pk, user=agent, subject="Rude technician")
 
     with pytest.raises(ServiceError) as refused:
         claim_start_cancellation(claim_id=claim.pk, user=agent)

@@ -9,9 +9,20 @@ from django.conf import settings
 from django.db import transaction
 from django_fsm import ConcurrentTransition
 
-from claims import services as svc
 from claims.choices import ClaimState, CustomerResponse, CustomerStatus, RootCause
 from claims.models import Claim
+from claims.services.opening import claim_open
+from claims.services.post_handling import claim_set_deadline
+from claims.services.steps import (
+    claim_apologize,
+    claim_escalate,
+    claim_execute,
+    claim_identify_cause,
+    claim_instruct,
+    claim_listen,
+    claim_present,
+    claim_revise,
+)
 from core.errors import Conflict, NotPermitted, ServiceError
 from core.models import AuditEntry
 from tests.claims.helpers import (
@@ -91,7 +102,7 @@ def test_the_machine_has_exactly_the_steps_of_the_spec():
 
 
 def test_open_creates_a_received_claim_handled_by_the_agent_and_audits_it(agent, contract):
-    claim = svc.claim_open(
+    claim = claim_open(
         customer_id=contract.customer_id,
         contract_id=contract.pk,
         user=agent,
@@ -113,7 +124,7 @@ def test_open_creates_a_received_claim_handled_by_the_agent_and_audits_it(agent,
 
 
 def test_a_claim_need_not_be_about_a_contract(agent, customer):
-    claim = svc.claim_open(customer_id=customer.pk, user=agent, subject="Rude technician")
+    claim = claim_open(customer_id=customer.pk, user=agent, subject="Rude technician")
     assert fresh(claim).contract_id is None
     assert fresh(claim).customer_id == customer.pk
 
@@ -144,7 +155,7 @@ def test_open_refuses_bad_input_and_creates_nothing(agent, contract, bad, messag
     }
 
     with pytest.raises(ServiceError) as refused:
-        svc.claim_open(**given)
+        claim_open(**given)
 
     assert type(refused.value) is ServiceError
     assert str(refused.value) == message
@@ -156,7 +167,7 @@ def test_open_refuses_a_contract_id_that_is_not_a_number_and_creates_nothing(age
     """A mistyped id is bad input like an unknown one: refused with a message, not a crash
     (the customer id is already handled that way)."""
     with pytest.raises(ServiceError):
-        svc.claim_open(
+        claim_open(
             customer_id=customer.pk,
             contract_id="not-a-number",
             user=agent,
@@ -168,7 +179,7 @@ def test_open_refuses_a_contract_id_that_is_not_a_number_and_creates_nothing(age
 
 def test_catalog_admins_cannot_open_claims(catalog_admin, contract):
     with pytest.raises(NotPermitted):
-        svc.claim_open(
+        claim_open(
             customer_id=contract.customer_id,
             contract_id=contract.pk,
             user=catalog_admin,
@@ -246,7 +257,7 @@ def test_the_seven_steps_take_a_claim_from_received_to_closed(open_claim, agent)
 def test_escalating_records_why_and_when(walk, agent, source):
     claim = walk(source)
 
-    svc.claim_escalate(claim_id=claim.pk, user=agent, note=f"  {ESCALATION}  ")
+    claim_escalate(claim_id=claim.pk, user=agent, note=f"  {ESCALATION}  ")
 
     escalated = fresh(claim)
     assert escalated.state == S.ESCALATED
@@ -266,7 +277,7 @@ def test_an_instruction_becomes_the_countermeasure_when_none_was_written(walk, s
     claim = walk(S.ESCALATED)  # escalated from cause_identified: no plan yet
     assert fresh(claim).countermeasure_plan == ""
 
-    svc.claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
+    claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
 
     instructed = fresh(claim)
     assert instructed.state == S.COUNTERMEASURE_PLANNED
@@ -279,9 +290,9 @@ def test_an_instruction_becomes_the_countermeasure_when_none_was_written(walk, s
 
 def test_an_instruction_leaves_a_written_countermeasure_as_it_was(walk, agent, supervisor):
     claim = walk(S.COUNTERMEASURE_PLANNED)
-    svc.claim_escalate(claim_id=claim.pk, user=agent, note=ESCALATION)
+    claim_escalate(claim_id=claim.pk, user=agent, note=ESCALATION)
 
-    svc.claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
+    claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
 
     instructed = fresh(claim)
     assert instructed.countermeasure_plan == PLAN
@@ -290,7 +301,7 @@ def test_an_instruction_leaves_a_written_countermeasure_as_it_was(walk, agent, s
 
 def test_after_an_instruction_the_agent_carries_the_claim_to_closed(walk, agent, supervisor):
     claim = walk(S.ESCALATED)
-    svc.claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
+    claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
     for step in ["present_solution", "execute", "close"]:
         take(step, claim, user=agent)
     assert fresh(claim).state == S.CLOSED
@@ -300,7 +311,7 @@ def test_an_objection_sends_the_claim_back_to_a_revised_countermeasure(walk, age
     claim = walk(S.SOLUTION_PRESENTED, response=CustomerResponse.OBJECTED)
     assert fresh(claim).customer_response == CustomerResponse.OBJECTED
 
-    svc.claim_revise(claim_id=claim.pk, user=agent, plan="Send a new purifier instead.")
+    claim_revise(claim_id=claim.pk, user=agent, plan="Send a new purifier instead.")
 
     revised = fresh(claim)
     assert revised.state == S.COUNTERMEASURE_PLANNED
@@ -309,21 +320,21 @@ def test_an_objection_sends_the_claim_back_to_a_revised_countermeasure(walk, age
     assert actions(claim)[-2:] == ["present_solution", "revise_countermeasure"]
 
     # presented again, agreed this time, it goes on to be done
-    svc.claim_present(claim_id=claim.pk, user=agent, response=CustomerResponse.AGREED)
-    svc.claim_execute(claim_id=claim.pk, user=agent, what_was_done=DONE)
+    claim_present(claim_id=claim.pk, user=agent, response=CustomerResponse.AGREED)
+    claim_execute(claim_id=claim.pk, user=agent, what_was_done=DONE)
     assert fresh(claim).state == S.EXECUTED
 
 
 def test_revising_without_a_new_plan_keeps_the_one_presented(walk, agent):
     claim = walk(S.SOLUTION_PRESENTED, response=CustomerResponse.OBJECTED)
-    svc.claim_revise(claim_id=claim.pk, user=agent, plan="  ")
+    claim_revise(claim_id=claim.pk, user=agent, plan="  ")
     assert fresh(claim).countermeasure_plan == PLAN
 
 
 def test_an_objected_solution_can_be_escalated_after_revising(walk, agent, supervisor):
     claim = walk(S.SOLUTION_PRESENTED, response=CustomerResponse.OBJECTED)
-    svc.claim_revise(claim_id=claim.pk, user=agent, plan="")
-    svc.claim_escalate(claim_id=claim.pk, user=agent, note=ESCALATION)
+    claim_revise(claim_id=claim.pk, user=agent, plan="")
+    claim_escalate(claim_id=claim.pk, user=agent, note=ESCALATION)
     assert fresh(claim).state == S.ESCALATED
 
 
@@ -332,7 +343,7 @@ def test_execute_is_refused_when_the_customer_objected(walk, agent):
     before, audit_before = snapshot(claim), trail(claim)
 
     with pytest.raises(ServiceError) as refused:
-        svc.claim_execute(claim_id=claim.pk, user=agent, what_was_done=DONE)
+        claim_execute(claim_id=claim.pk, user=agent, what_was_done=DONE)
 
     assert refused.value.code == "guard"
     assert str(refused.value) == "The customer objected: revise the countermeasure first."
@@ -366,7 +377,7 @@ def test_nothing_can_be_done_to_a_closed_claim(walk, agent, supervisor):
         with pytest.raises(ServiceError, match="not possible"):
             take(step, claim, user=supervisor if step in SUPERVISOR_STEPS else agent)
     with pytest.raises(ServiceError, match="This claim is closed"):
-        svc.claim_set_deadline(
+        claim_set_deadline(
             claim_id=claim.pk, user=agent, deadline=fresh(claim).closed_at + timedelta(days=30)
         )
     assert snapshot(claim) == before
@@ -375,7 +386,7 @@ def test_nothing_can_be_done_to_a_closed_claim(walk, agent, supervisor):
 
 def test_a_step_on_an_unknown_claim_is_a_clear_error(agent):
     with pytest.raises(ServiceError, match="That claim does not exist"):
-        svc.claim_apologize(claim_id=987654321, user=agent)
+        claim_apologize(claim_id=987654321, user=agent)
 
 
 # ---- guards, both ways -----------------------------------------------------------------------
@@ -483,7 +494,7 @@ def test_with_the_missing_input_given_the_same_step_goes_through(
 def test_identify_cause_with_a_valid_root_cause_but_no_description_keeps_no_root_cause(walk, agent):
     claim = walk(S.LISTENED)
     with pytest.raises(ServiceError, match="describe it"):
-        svc.claim_identify_cause(
+        claim_identify_cause(
             claim_id=claim.pk, user=agent, root_cause=RootCause.BILLING, description=""
         )
     assert fresh(claim).root_cause == ""
@@ -524,7 +535,7 @@ def test_only_supervisors_instruct(walk, agent, stranger, who):
     before, audit_before = snapshot(claim), trail(claim)
 
     with pytest.raises(NotPermitted):
-        svc.claim_instruct(
+        claim_instruct(
             claim_id=claim.pk,
             user=agent if who == "the handling agent" else stranger,
             instruction=INSTRUCTION,
@@ -541,32 +552,32 @@ def test_a_supervisor_cannot_instruct_on_a_claim_they_handle_themselves(
     before, audit_before = snapshot(claim), trail(claim)
 
     with pytest.raises(NotPermitted):
-        svc.claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
+        claim_instruct(claim_id=claim.pk, user=supervisor, instruction=INSTRUCTION)
     assert snapshot(claim) == before
     assert trail(claim) == audit_before
 
     # another team lead answers it
-    svc.claim_instruct(claim_id=claim.pk, user=other_supervisor, instruction=INSTRUCTION)
+    claim_instruct(claim_id=claim.pk, user=other_supervisor, instruction=INSTRUCTION)
     assert fresh(claim).instructed_by == other_supervisor
 
 
 def test_a_user_with_no_role_cannot_open_claims(contract):
     nobody = UserFactory(username="nobody")
     with pytest.raises(NotPermitted):
-        svc.claim_open(customer_id=contract.customer_id, user=nobody, subject="The purifier leaks")
+        claim_open(customer_id=contract.customer_id, user=nobody, subject="The purifier leaks")
 
 
 def test_catalog_admins_cannot_take_steps_on_claims(walk, catalog_admin):
     claim = walk(S.RECEIVED)
     with pytest.raises(NotPermitted):
-        svc.claim_apologize(claim_id=claim.pk, user=catalog_admin)
+        claim_apologize(claim_id=claim.pk, user=catalog_admin)
     assert fresh(claim).state == S.RECEIVED
 
 
 def test_another_agent_cannot_promise_a_deadline_on_my_claim(walk, stranger):
     claim = walk(S.APOLOGIZED)
     with pytest.raises(NotPermitted):
-        svc.claim_set_deadline(
+        claim_set_deadline(
             claim_id=claim.pk,
             user=stranger,
             deadline=fresh(claim).received_at + timedelta(days=400),
@@ -579,11 +590,11 @@ def test_another_agent_cannot_promise_a_deadline_on_my_claim(walk, stranger):
 
 def test_a_step_against_a_state_someone_else_moved_on_is_a_conflict(walk, agent, supervisor):
     claim = walk(S.RECEIVED)
-    svc.claim_apologize(claim_id=claim.pk, user=supervisor, expected_state=S.RECEIVED)
+    claim_apologize(claim_id=claim.pk, user=supervisor, expected_state=S.RECEIVED)
     before, audit_before = snapshot(claim), trail(claim)
 
     with pytest.raises(Conflict) as refused:
-        svc.claim_apologize(claim_id=claim.pk, user=agent, expected_state=S.RECEIVED)
+        claim_apologize(claim_id=claim.pk, user=agent, expected_state=S.RECEIVED)
 
     assert "Someone else changed this claim" in str(refused.value)
     assert "Apologised" in str(refused.value)
@@ -593,7 +604,7 @@ def test_a_step_against_a_state_someone_else_moved_on_is_a_conflict(walk, agent,
 
 def test_a_step_with_the_state_the_caller_saw_goes_through(walk, agent):
     claim = walk(S.APOLOGIZED)
-    svc.claim_listen(claim_id=claim.pk, user=agent, account=ACCOUNT, expected_state=S.APOLOGIZED)
+    claim_listen(claim_id=claim.pk, user=agent, account=ACCOUNT, expected_state=S.APOLOGIZED)
     assert fresh(claim).state == S.LISTENED
 
 
@@ -645,4 +656,4 @@ def test_a_step_takes_a_fixed_handful_of_queries(walk, agent, django_assert_max_
     agent.has_perm("customers.handle_calls")  # the permission cache, as in a request
     # savepoint, the locked row, its update, the audit entry, release
     with django_assert_max_num_queries(5):
-        svc.claim_listen(claim_id=claim.pk, user=agent, account=ACCOUNT)
+        claim_listen(claim_id=claim.pk, user=agent, account=ACCOUNT)

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from calls.choices import CallTaskKind, CallTaskStatus
-from claims import services as svc
 from claims.choices import ClaimState, FlagReason
+from claims.services.post_handling import claim_set_deadline, claims_sweep
+from claims.services.steps import claim_apologize, claim_close, claim_listen
 from claims.tasks import claims_sweep_task
 from core.errors import ServiceError
 from tests.claims.helpers import T0, audit, fresh, take
@@ -36,14 +37,14 @@ def _interim_calls(claim):
 
 def test_a_claim_past_its_deadline_is_flagged_once_however_often_the_sweep_runs(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)  # idle only after 24 hours
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=3))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=3))
     first_sweep = T0 + timedelta(hours=3, minutes=1)
     clock.move_to(first_sweep)
 
-    counts = [svc.claims_sweep()]
+    counts = [claims_sweep()]
     for minutes in range(1, 4):
         clock.move_to(first_sweep + timedelta(minutes=minutes))
-        counts.append(svc.claims_sweep())
+        counts.append(claims_sweep())
 
     assert counts == [{**NOTHING, "past_deadline": 1}, NOTHING, NOTHING, NOTHING]
     flagged = fresh(claim)
@@ -57,10 +58,10 @@ def test_a_claim_past_its_deadline_is_flagged_once_however_often_the_sweep_runs(
 
 def test_a_claim_before_its_deadline_is_left_alone(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=3))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=3))
     clock.move_to(T0 + timedelta(hours=2, minutes=59))
 
-    assert svc.claims_sweep() == NOTHING
+    assert claims_sweep() == NOTHING
     assert fresh(claim).flagged_at is None
     assert _flags(claim) == []
 
@@ -69,20 +70,20 @@ def test_a_claim_both_idle_and_past_its_deadline_is_flagged_once_for_the_deadlin
     clock, walk, agent
 ):
     claim = walk(S.APOLOGIZED)  # idle after 2 hours
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
     clock.move_to(T0 + timedelta(hours=5))
 
-    assert svc.claims_sweep() == {**NOTHING, "past_deadline": 1}
-    assert svc.claims_sweep() == NOTHING
+    assert claims_sweep() == {**NOTHING, "past_deadline": 1}
+    assert claims_sweep() == NOTHING
     assert fresh(claim).flag_reason == FlagReason.DEADLINE
     assert _flags(claim) == [{"reason": "deadline"}]
 
 
 def test_an_agents_step_does_not_clear_a_deadline_flag(clock, walk, agent):
     claim = walk(S.CAUSE_IDENTIFIED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
     clock.move_to(T0 + timedelta(hours=2))
-    svc.claims_sweep()
+    claims_sweep()
 
     take("plan_countermeasure", claim, user=agent)
 
@@ -101,12 +102,12 @@ def test_a_claim_idle_longer_than_its_steps_limit_is_flagged_idle(clock, walk, s
     limit = T0 + timedelta(hours=hours)
 
     clock.move_to(limit - timedelta(minutes=1))
-    assert svc.claims_sweep()["idle"] == 0
+    assert claims_sweep()["idle"] == 0
     assert fresh(claim).flagged_at is None
 
     clock.move_to(limit + timedelta(minutes=1))
-    assert svc.claims_sweep()["idle"] == 1
-    assert svc.claims_sweep()["idle"] == 0
+    assert claims_sweep()["idle"] == 1
+    assert claims_sweep()["idle"] == 0
 
     flagged = fresh(claim)
     assert flagged.flagged_at == limit + timedelta(minutes=1)
@@ -125,17 +126,17 @@ def test_a_step_without_an_idle_limit_is_never_flagged_idle(clock, walk, setting
     claim = walk(S.EXECUTED)
     clock.move_to(T0 + timedelta(days=30))
 
-    assert svc.claims_sweep()["idle"] == 0
+    assert claims_sweep()["idle"] == 0
     assert fresh(claim).flagged_at is None
 
 
 def test_an_agents_step_on_an_idle_claim_clears_the_flag_and_restarts_the_clock(clock, walk, agent):
     claim = walk(S.RECEIVED)
     clock.move_to(T0 + timedelta(hours=2))
-    assert svc.claims_sweep()["idle"] == 1
+    assert claims_sweep()["idle"] == 1
 
     clock.move_to(T0 + timedelta(hours=3))
-    svc.claim_apologize(claim_id=claim.pk, user=agent)
+    claim_apologize(claim_id=claim.pk, user=agent)
 
     kept = fresh(claim)
     assert (kept.flagged_at, kept.flag_reason) == (None, "")
@@ -143,19 +144,19 @@ def test_an_agents_step_on_an_idle_claim_clears_the_flag_and_restarts_the_clock(
     assert kept.is_overdue is False
     # the apologized step's own limit (2 hours) starts from the step
     clock.move_to(T0 + timedelta(hours=4, minutes=59))
-    assert svc.claims_sweep()["idle"] == 0
+    assert claims_sweep()["idle"] == 0
     clock.move_to(T0 + timedelta(hours=5, minutes=1))
-    assert svc.claims_sweep()["idle"] == 1
+    assert claims_sweep()["idle"] == 1
     assert _flags(claim) == [{"reason": "idle"}, {"reason": "idle"}]
 
 
 def test_a_refused_step_does_not_clear_an_idle_flag(clock, walk, agent):
     claim = walk(S.APOLOGIZED)
     clock.move_to(T0 + timedelta(hours=3))
-    svc.claims_sweep()
+    claims_sweep()
 
     with pytest.raises(ServiceError, match="account"):
-        svc.claim_listen(claim_id=claim.pk, user=agent, account="")
+        claim_listen(claim_id=claim.pk, user=agent, account="")
 
     kept = fresh(claim)
     assert kept.flag_reason == FlagReason.IDLE
@@ -167,12 +168,12 @@ def test_a_refused_step_does_not_clear_an_idle_flag(clock, walk, agent):
 
 def test_a_closed_claim_is_never_flagged_nor_called_in_between(clock, walk, agent):
     claim = walk(S.EXECUTED)
-    svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
-    svc.claim_close(claim_id=claim.pk, user=agent, recovery_outcome="recovered", thanked=True)
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_close(claim_id=claim.pk, user=agent, recovery_outcome="recovered", thanked=True)
 
     for days in (1, 3, 10, 40):
         clock.move_to(T0 + timedelta(days=days))
-        assert svc.claims_sweep() == NOTHING
+        assert claims_sweep() == NOTHING
 
     closed = fresh(claim)
     assert (closed.flagged_at, closed.flag_reason) == (None, "")
@@ -187,14 +188,14 @@ def test_a_claim_in_progress_gets_one_interim_call_per_interval(clock, walk, age
     claim = walk(S.APOLOGIZED)
 
     clock.move_to(T0 + INTERVAL - timedelta(minutes=1))
-    assert svc.claims_sweep()["interim_contacts"] == 0
+    assert claims_sweep()["interim_contacts"] == 0
     assert not _interim_calls(claim).exists()
 
     clock.move_to(T0 + INTERVAL)
-    assert svc.claims_sweep()["interim_contacts"] == 1
+    assert claims_sweep()["interim_contacts"] == 1
     for minutes in (1, 5, 60):
         clock.move_to(T0 + INTERVAL + timedelta(minutes=minutes))
-        assert svc.claims_sweep()["interim_contacts"] == 0
+        assert claims_sweep()["interim_contacts"] == 0
     (call,) = _interim_calls(claim)
     assert call.due_at == T0 + INTERVAL
     assert call.assignee == agent
@@ -205,8 +206,8 @@ def test_a_claim_in_progress_gets_one_interim_call_per_interval(clock, walk, age
     assert kept.next_contact_due == T0 + 2 * INTERVAL
 
     clock.move_to(T0 + 2 * INTERVAL)
-    svc.claims_sweep()
-    svc.claims_sweep()
+    claims_sweep()
+    claims_sweep()
     assert list(_interim_calls(claim).values_list("due_at", flat=True)) == [
         T0 + INTERVAL,
         T0 + 2 * INTERVAL,
@@ -219,8 +220,8 @@ def test_a_late_sweep_plans_one_interim_call_not_one_per_missed_interval(clock, 
     late = T0 + 3 * INTERVAL + timedelta(hours=5)
     clock.move_to(late)
 
-    assert svc.claims_sweep()["interim_contacts"] == 1
-    assert svc.claims_sweep()["interim_contacts"] == 0
+    assert claims_sweep()["interim_contacts"] == 1
+    assert claims_sweep()["interim_contacts"] == 0
     assert _interim_calls(claim).count() == 1
     assert fresh(claim).next_contact_due == late + INTERVAL
 
@@ -230,7 +231,7 @@ def test_interim_calls_are_counted_as_rows_not_by_the_sweep(clock, walk):
     claims = [walk(S.APOLOGIZED) for _ in range(3)]
     for hours in range(0, 50, 6):
         clock.move_to(T0 + INTERVAL + timedelta(hours=hours))
-        svc.claims_sweep()
+        claims_sweep()
     for claim in claims:
         assert _interim_calls(claim).count() == 2  # at T0+2d and T0+4d
         assert fresh(claim).interim_contacts == 2
@@ -242,7 +243,7 @@ def test_interim_calls_are_counted_as_rows_not_by_the_sweep(clock, walk):
 @pytest.mark.parametrize("call", ["run", "call"])
 def test_the_celery_task_sweeps_and_returns_the_counts(clock, walk, agent, call):
     past_deadline = walk(S.CAUSE_IDENTIFIED)
-    svc.claim_set_deadline(claim_id=past_deadline.pk, user=agent, deadline=T0 + timedelta(hours=1))
+    claim_set_deadline(claim_id=past_deadline.pk, user=agent, deadline=T0 + timedelta(hours=1))
     idle = walk(S.RECEIVED)
     clock.move_to(T0 + INTERVAL)  # the claim in progress is also due an interim call
     task = claims_sweep_task.run if call == "run" else claims_sweep_task
@@ -259,10 +260,10 @@ def test_the_celery_task_sweeps_and_returns_the_counts(clock, walk, agent, call)
 def _flagging_queries(clock, walk, agent, how_many: int) -> int:
     for _ in range(how_many):
         claim = walk(S.CAUSE_IDENTIFIED)
-        svc.claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
+        claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=1))
     clock.move_to(T0 + timedelta(hours=2))
     with CaptureQueriesContext(connection) as queries:
-        assert svc.claims_sweep()["past_deadline"] == how_many
+        assert claims_sweep()["past_deadline"] == how_many
     clock.move_to(T0)
     return len(queries)
 

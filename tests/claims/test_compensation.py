@@ -4,9 +4,9 @@ grants it at once, above it a supervisor who does not handle the claim decides."
 import pytest
 from django.conf import settings
 
-from claims import services as svc
 from claims.choices import ClaimState, CompensationForm, CompensationStatus
 from claims.models import Compensation
+from claims.services.compensation import compensation_decide, compensation_propose
 from core.errors import NotPermitted, ServiceError
 from tests.claims.helpers import actions, audit, trail
 
@@ -23,7 +23,7 @@ def claim(walk):
 @pytest.fixture
 def propose(claim, agent):
     def _propose(amount, *, form=CompensationForm.VOUCHER, user=None, description=""):
-        return svc.compensation_propose(
+        return compensation_propose(
             claim_id=claim.pk,
             user=user or agent,
             form=form,
@@ -154,7 +154,7 @@ def test_another_agent_cannot_propose_compensation_on_my_claim(propose, claim, s
 def test_a_closed_claim_gets_no_more_compensation(walk, agent):
     claim = walk(S.CLOSED)
     with pytest.raises(ServiceError, match="This claim is closed"):
-        svc.compensation_propose(
+        compensation_propose(
             claim_id=claim.pk, user=agent, form=CompensationForm.GIFT, amount=10_000
         )
     assert not Compensation.objects.exists()
@@ -164,9 +164,7 @@ def test_a_closed_claim_gets_no_more_compensation(walk, agent):
 
 
 def test_a_supervisor_approves_a_compensation_above_the_threshold(awaiting, claim, supervisor):
-    svc.compensation_decide(
-        compensation_id=awaiting.pk, user=supervisor, approve=True, note="  Fair  "
-    )
+    compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=True, note="  Fair  ")
 
     decided = _fresh(awaiting)
     assert decided.status == CompensationStatus.APPROVED
@@ -179,12 +177,12 @@ def test_a_supervisor_approves_a_compensation_above_the_threshold(awaiting, clai
 
 
 def test_a_supervisor_may_approve_without_a_note(awaiting, supervisor):
-    svc.compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=True)
+    compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=True)
     assert _fresh(awaiting).status == CompensationStatus.APPROVED
 
 
 def test_a_supervisor_denies_a_compensation_with_a_reason(awaiting, claim, supervisor):
-    svc.compensation_decide(
+    compensation_decide(
         compensation_id=awaiting.pk,
         user=supervisor,
         approve=False,
@@ -202,9 +200,7 @@ def test_a_supervisor_denies_a_compensation_with_a_reason(awaiting, claim, super
 def test_denying_needs_a_reason(awaiting, claim, supervisor, note):
     audit_before = trail(claim)
     with pytest.raises(ServiceError, match="Say why"):
-        svc.compensation_decide(
-            compensation_id=awaiting.pk, user=supervisor, approve=False, note=note
-        )
+        compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=False, note=note)
     kept = _fresh(awaiting)
     assert (kept.status, kept.decided_by, kept.decided_at) == (
         CompensationStatus.AWAITING_APPROVAL,
@@ -219,7 +215,7 @@ def test_agents_cannot_decide_compensation(awaiting, claim, agent, stranger, app
     audit_before = trail(claim)
     for user in (agent, stranger):
         with pytest.raises(NotPermitted):
-            svc.compensation_decide(
+            compensation_decide(
                 compensation_id=awaiting.pk, user=user, approve=approve, note="Because"
             )
     assert _fresh(awaiting).status == CompensationStatus.AWAITING_APPROVAL
@@ -230,26 +226,26 @@ def test_a_supervisor_cannot_decide_compensation_on_a_claim_they_handle(
     walk, supervisor, other_supervisor
 ):
     claim = walk(S.COUNTERMEASURE_PLANNED, user=supervisor)
-    compensation = svc.compensation_propose(
+    compensation = compensation_propose(
         claim_id=claim.pk, user=supervisor, form=CompensationForm.REFUND, amount=THRESHOLD * 2
     )
     assert compensation.status == CompensationStatus.AWAITING_APPROVAL
 
     with pytest.raises(NotPermitted):
-        svc.compensation_decide(compensation_id=compensation.pk, user=supervisor, approve=True)
+        compensation_decide(compensation_id=compensation.pk, user=supervisor, approve=True)
     assert _fresh(compensation).status == CompensationStatus.AWAITING_APPROVAL
 
-    svc.compensation_decide(compensation_id=compensation.pk, user=other_supervisor, approve=True)
+    compensation_decide(compensation_id=compensation.pk, user=other_supervisor, approve=True)
     assert _fresh(compensation).decided_by == other_supervisor
 
 
 @pytest.mark.parametrize("second", [True, False])
 def test_a_compensation_is_decided_only_once(awaiting, claim, supervisor, other_supervisor, second):
-    svc.compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=True)
+    compensation_decide(compensation_id=awaiting.pk, user=supervisor, approve=True)
     audit_before = trail(claim)
 
     with pytest.raises(ServiceError, match="already decided"):
-        svc.compensation_decide(
+        compensation_decide(
             compensation_id=awaiting.pk, user=other_supervisor, approve=second, note="No"
         )
 
@@ -261,12 +257,10 @@ def test_a_compensation_is_decided_only_once(awaiting, claim, supervisor, other_
 def test_a_compensation_granted_at_once_has_nothing_to_decide(propose, supervisor):
     granted = propose(1_000)
     with pytest.raises(ServiceError, match="already decided"):
-        svc.compensation_decide(
-            compensation_id=granted.pk, user=supervisor, approve=False, note="x"
-        )
+        compensation_decide(compensation_id=granted.pk, user=supervisor, approve=False, note="x")
     assert _fresh(granted).decided_by is None
 
 
 def test_deciding_an_unknown_compensation_is_a_clear_error(supervisor):
     with pytest.raises(ServiceError, match="That compensation does not exist"):
-        svc.compensation_decide(compensation_id=987654321, user=supervisor, approve=True)
+        compensation_decide(compensation_id=987654321, user=supervisor, approve=True)

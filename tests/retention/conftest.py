@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cancellations.services import cancellations as svc
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import Reason
 from core.dates import add_months
@@ -57,7 +57,7 @@ def reason():
 
 @pytest.fixture
 def opened(agent, contract):
-    return svc.cancellation_open(contract_id=contract.pk, user=agent)
+    return cancellation_open(contract_id=contract.pk, user=agent)
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def walk(agent, contract, reason):
 
     def _walk(branch: str, *, user=None, contract_=None, competitor_name="Rival Rentals"):
         user = user or agent
-        request = svc.cancellation_open(contract_id=(contract_ or contract).pk, user=user)
-        return svc.cancellation_identify_reason(
+        request = cancellation_open(contract_id=(contract_ or contract).pk, user=user)
+        return cancellation_identify_reason(
             request_id=request.pk,
             user=user,
             reason_id=reason(REASON_FOR_BRANCH[branch]).pk,

@@ -11,6 +11,7 @@ PostgreSQL version the project runs on (the machine's 15, the embedded 18).
 import pytest
 from django.db import connection
 
+from claims.services.opening import claim_open
 from customers.models import Contract, Customer
 from tests.factories import ContractFactory
 
@@ -54,8 +55,7 @@ def _copies(instance, count: int, **overrides) -> None:
 @pytest.fixture
 def closed_book(agent):
     """Like a real book: 20,000 closed requests and claims for every open one."""
-    from cancellations.services.cancellations import cancellation_open
-    from claims.services import claim_open
+    from cancellations.services.opening import cancellation_open
 
     contract = ContractFactory()
     request = cancellation_open(contract_id=contract.pk, user=agent)
@@ -140,7 +140,7 @@ def test_the_consoles_acceptance_history_is_read_from_its_index_alone():
     """How often each offer saved customers with this sub-reason, for the ranking on every
     console page: an index-only scan of presentation_stats_idx, no join, whatever the
     history (at a million closed requests this was 0.4 s with the join, 20 ms without)."""
-    from cancellations.offer_engine import offer_answers_for_reason
+    from cancellations.offer_engine.ranking import offer_answers_for_reason
 
     plan = _plan(offer_answers_for_reason(1))
     assert "Index Only Scan using presentation_stats_idx" in plan, plan

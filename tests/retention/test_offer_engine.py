@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from cancellations.choices import PresentationAnswer
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.offer_engine import (
-    fee_adjustment_allowed,
+from cancellations.offer_engine.eligibility import fee_adjustment_allowed
+from cancellations.offer_engine.loading import (
     offer_context_load,
     offer_evaluate_for_request,
     offers_for_request,
 )
-from cancellations.services import cancellations as svc
+from cancellations.services.closing import cancellation_insist
+from cancellations.services.offers import offer_accept, offer_decline, offer_present
 from catalog.choices import OfferKind, ReasonCategory
 from core.dates import add_months
 from customers.choices import ContractStatus, ProductCategory, ValueTier
@@ -215,8 +216,8 @@ def _accepted_on_another_contract(walk, agent, contract, offer):
         customer=contract.customer, product=contract.product, start_date=contract.start_date
     )
     earlier = walk("financial_burden", contract_=other)
-    presentation = svc.offer_present(request_id=earlier.pk, user=agent, offer_id=offer.pk)
-    svc.offer_accept(request_id=earlier.pk, user=agent)
+    presentation = offer_present(request_id=earlier.pk, user=agent, offer_id=offer.pk)
+    offer_accept(request_id=earlier.pk, user=agent)
     presentation.refresh_from_db()
     assert presentation.answer == PresentationAnswer.ACCEPTED
     return presentation
@@ -287,15 +288,15 @@ def test_max_uses_counts_this_customer_only(walk, agent, visit_offer):
 def test_an_offer_not_yet_presented_in_this_call_is_eligible(walk, agent, visit_offer):
     other_offer = OfferFactory(code="OTHER")
     request = walk("financial_burden")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=other_offer.pk)
-    svc.offer_decline(request_id=request.pk, user=agent)
+    offer_present(request_id=request.pk, user=agent, offer_id=other_offer.pk)
+    offer_decline(request_id=request.pk, user=agent)
     _assert_eligible(_evaluate(request, visit_offer))
 
 
 def test_an_offer_already_presented_in_this_call_is_refused(walk, agent, visit_offer):
     request = walk("financial_burden")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=visit_offer.pk)
-    svc.offer_decline(request_id=request.pk, user=agent)
+    offer_present(request_id=request.pk, user=agent, offer_id=visit_offer.pk)
+    offer_decline(request_id=request.pk, user=agent)
     _assert_refused(_evaluate(request, visit_offer), "It was already presented in this call.")
 
 
@@ -743,14 +744,14 @@ def test_a_request_still_identifying_the_reason_gets_no_offers(opened, visit_off
 
 def test_a_request_being_cancelled_gets_no_offers(walk, agent, visit_offer, fee_offer):
     request = walk("financial_burden")
-    svc.cancellation_insist(request_id=request.pk, user=agent)
+    cancellation_insist(request_id=request.pk, user=agent)
     assert offers_for_request(request=_fresh(request)) == []
 
 
 def test_outside_a_branch_no_offer_is_reported_eligible(walk, agent, visit_offer, fee_offer):
     """The console may list the catalog with the reasons; outside a branch none can be made."""
     request = walk("financial_burden")
-    svc.cancellation_insist(request_id=request.pk, user=agent)
+    cancellation_insist(request_id=request.pk, user=agent)
     listed = offers_for_request(request=_fresh(request), include_ineligible=True)
     assert [e.offer.code for e in listed if e.eligible] == []
 
@@ -803,8 +804,8 @@ def test_offers_for_request_runs_the_same_queries_for_3_or_30_offers(
         _presentation(request=sibling, offer=offer, answer=PresentationAnswer.ACCEPTED)
     _history(agent, fee_burden, offers[0], accepted=2, declined=3)
     request = walk("financial_burden")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=offers[1].pk)
-    svc.offer_decline(request_id=request.pk, user=agent)
+    offer_present(request_id=request.pk, user=agent, offer_id=offers[1].pk)
+    offer_decline(request_id=request.pk, user=agent)
 
     loaded = _fresh(request)
     with CaptureQueriesContext(connection) as few:

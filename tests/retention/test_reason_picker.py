@@ -4,7 +4,7 @@ in both languages and by its Korean initials, the agent's most used reasons firs
 import pytest
 
 from cancellations.selectors import reason_picker
-from cancellations.services import cancellations as svc
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
 from core.text import hangul_initials
 from tests.factories import ContractFactory
@@ -44,8 +44,8 @@ def test_a_reason_is_found_by_either_language_and_by_its_initials():
 def test_the_agents_most_used_reasons_come_first(agent):
     relocation = Reason.objects.get(code="relocation")
     for _ in range(2):
-        request = svc.cancellation_open(contract_id=ContractFactory().pk, user=agent)
-        svc.cancellation_identify_reason(request_id=request.pk, user=agent, reason_id=relocation.pk)
+        request = cancellation_open(contract_id=ContractFactory().pk, user=agent)
+        cancellation_identify_reason(request_id=request.pk, user=agent, reason_id=relocation.pk)
     first = reason_picker(user=agent)[0]
     assert first.frequent and [e.reason for e in first.reasons] == [relocation]
     assert first.reasons[0].key == next(

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.models import CallTask
@@ -23,11 +24,19 @@ from catalog.models import Offer, Reason
 from core.choices import AuditAction
 from core.dates import add_months
 from core.errors import ServiceError
+from core.fsm import record_lock
 from core.services.audit import audit_record
 from customers.models import Contract, Product
 from customers.services.contracts import contract_amend
 from winback.choices import WinBackOutcome
 from winback.models import WinBackCase
+
+_CASE_MISSING = gettext_lazy("That win-back case does not exist.")
+
+
+def _case_lock(case_id: int) -> WinBackCase:
+    return record_lock(WinBackCase.objects, case_id, expected_state=None, missing=_CASE_MISSING)
+
 
 _CONSIDER_SQL = """
 WITH departed AS (
@@ -134,7 +143,7 @@ def win_back_won(
     now = timezone.now()
     with transaction.atomic():
         task = _win_back_call(call_task_id, user)
-        case = WinBackCase.objects.select_for_update().get(pk=task.win_back_id)
+        case = _case_lock(task.win_back_id)
         if case.outcome != WinBackOutcome.PENDING:
             raise ServiceError(_("This win-back case is already closed."), code="closed")
         product = Product.objects.filter(pk=product_id, is_active=True).first()
@@ -209,7 +218,7 @@ def win_back_declined(
 ) -> WinBackCase:
     with transaction.atomic():
         task = _win_back_call(call_task_id, user)
-        case = WinBackCase.objects.select_for_update().get(pk=task.win_back_id)
+        case = _case_lock(task.win_back_id)
         if case.outcome != WinBackOutcome.PENDING:
             raise ServiceError(_("This win-back case is already closed."), code="closed")
         case.outcome, case.closed_at, case.handled_by = (

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from cancellations.services.cancellations import cancellation_open
+from cancellations.services.opening import cancellation_open
 from customers.models import Contract, Customer, Product
 
 

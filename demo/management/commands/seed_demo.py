@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.book import demo_seed
-from demo.history import history_default_sizes, history_seed
+from demo.history.seed import history_default_sizes, history_seed
 from demo.work import demo_work_seed
 
 

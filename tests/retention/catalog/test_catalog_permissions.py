@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.choices import OfferKind, ReasonCategory
-from catalog.forms import OfferCatalogForm, ProductCatalogForm
+from catalog.forms.items import ProductCatalogForm
+from catalog.forms.offers import OfferCatalogForm
 from catalog.models import (
     Battlecard,
     CatalogVersion,
@@ -21,14 +22,16 @@ from catalog.models import (
     ScheduledChange,
     StepScript,
 )
-from catalog.services import catalog as svc
+from catalog.services import kinds
+from catalog.services.items import catalog_save
+from catalog.services.scheduled import product_save
 from customers.models import Product
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory, UserFactory
 from tests.retention.catalog.test_offer_form import instance_data, offer_data, product_data
 
 pytestmark = pytest.mark.django_db
 
-KINDS = list(svc.KINDS)
+KINDS = list(kinds.KINDS)
 READERS = [
     ("catalog_admin", 200),
     ("superuser", 200),
@@ -49,12 +52,12 @@ def superuser(db):
 def items(catalog_admin, product):
     """One item of every kind (the offer a draft with two versions), a retired offer, an
     unused reason and a pending product change."""
-    draft = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.catalog_save(
+    draft = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    catalog_save(
         form=OfferCatalogForm(data=instance_data(draft, value=25000), instance=draft),
         user=catalog_admin,
     )
-    change = svc.product_save(
+    change = product_save(
         form=ProductCatalogForm(
             data=instance_data(
                 product,
@@ -292,7 +295,7 @@ def test_history_queries_do_not_grow_with_the_versions(
     """Versions that name related items (sub-reasons, a target product) in their diffs."""
     target = ProductFactory(code="P-LITE", monthly_fee=10000)
     reasons = [reason("fee_burden").pk, reason("income_drop").pk]
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
 
     def edit(n):
         changes = {"kind": OfferKind.SERVICE_IMPROVEMENT, "value": 20001 + n, "target_product": ""}
@@ -300,7 +303,7 @@ def test_history_queries_do_not_grow_with_the_versions(
             changes["reasons"] = reasons[: 1 + n % 2]
         if n % 3 == 2:
             changes.update(kind=OfferKind.PRODUCT_CHANGE, value=0, target_product=target.pk)
-        svc.catalog_save(
+        catalog_save(
             form=OfferCatalogForm(data=instance_data(offer, **changes), instance=offer),
             user=catalog_admin,
         )
@@ -324,12 +327,12 @@ def test_history_queries_do_not_grow_with_the_versions(
 def test_history_queries_do_not_grow_with_value_only_versions(
     client_as_catalog_admin, catalog_admin, django_assert_max_num_queries
 ):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     url = reverse("catalog_history", args=["offers", offer.pk])
     with django_assert_max_num_queries(HISTORY_LIMIT) as few:
         client_as_catalog_admin.get(url)
     for n in range(30):
-        svc.catalog_save(
+        catalog_save(
             form=OfferCatalogForm(data=instance_data(offer, value=20001 + n), instance=offer),
             user=catalog_admin,
         )

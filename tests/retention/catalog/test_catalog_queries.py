@@ -77,12 +77,12 @@ def test_reason_tree_queries_do_not_grow_with_the_reasons(
 
 
 def test_saving_an_unchanged_form_writes_no_version(client_as_catalog_admin, catalog_admin):
-    from catalog.forms import OfferCatalogForm
+    from catalog.forms.offers import OfferCatalogForm
     from catalog.models import CatalogVersion
-    from catalog.services import catalog as svc
+    from catalog.services.items import catalog_save
     from tests.retention.catalog.test_offer_form import instance_data
 
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     before = CatalogVersion.objects.count()
     response = client_as_catalog_admin.post(
         reverse("catalog_edit", args=["offers", offer.pk]), {**instance_data(offer), "save": "1"}

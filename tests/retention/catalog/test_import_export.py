@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer, Reason
-from catalog.services import catalog as svc
+from catalog.services.imports import OFFER_CSV_FIELDS, offers_import
 from core.errors import ServiceError
 from customers.choices import ValueTier
 from tests.factories import OfferFactory, ProductFactory
@@ -58,7 +58,7 @@ def _export(client) -> str:
 
 def _csv(*rows: dict) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=svc.OFFER_CSV_FIELDS, restval="")
+    writer = csv.DictWriter(out, fieldnames=OFFER_CSV_FIELDS, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -96,7 +96,7 @@ def test_export_has_the_header_and_one_row_per_offer(client_as_catalog_admin, ca
     content = _export(client_as_catalog_admin)
     assert content.startswith("\ufeff")  # Excel opens it as UTF-8
     header, *rows = csv.reader(io.StringIO(content.lstrip("\ufeff")))
-    assert header == svc.OFFER_CSV_FIELDS
+    assert header == OFFER_CSV_FIELDS
     assert [row[0] for row in rows] == [o.code for o in catalog]
     by_code = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert by_code["DOWNGRADE"]["reasons"] == "fee_burden;income_drop"
@@ -136,7 +136,7 @@ def test_reimporting_the_export_changes_nothing(client_as_catalog_admin, catalog
     assert [r.code for r in rows] == [o.code for o in catalog]
     assert {r.action for r in rows} <= {"unchanged", "edited"}
     assert [r for r in rows if r.action != "unchanged"] == []
-    applied = svc.offers_import(content=response.context["content"], user=catalog_admin, apply=True)
+    applied = offers_import(content=response.context["content"], user=catalog_admin, apply=True)
     assert all(not r.errors and r.action == "unchanged" for r in applied)
     assert _counts() == before
 
@@ -146,7 +146,7 @@ def test_reimporting_an_offer_whose_name_starts_like_a_formula_changes_nothing(
 ):
     offer = OfferFactory(code="PLUS-ONE", name_en="+1 month free", script_en="- say it warmly")
     content = _export(client_as_catalog_admin).lstrip("\ufeff")
-    (row,) = svc.offers_import(content=content, user=catalog_admin, apply=True)
+    (row,) = offers_import(content=content, user=catalog_admin, apply=True)
     offer.refresh_from_db()
     assert (offer.name_en, offer.script_en) == ("+1 month free", "- say it warmly")
     assert row.action == "unchanged"
@@ -166,7 +166,7 @@ def test_a_bad_row_is_listed_by_line_and_field_and_nothing_is_written(
         _bad(),
         _row(code="CSV-ODD", reasons="fee_burden;no-such-reason", status="maybe"),
     )
-    rows = svc.offers_import(content=content, user=catalog_admin, apply=apply)
+    rows = offers_import(content=content, user=catalog_admin, apply=apply)
     assert [(r.line, r.code, r.action) for r in rows] == [
         (2, "CSV-NEW", "created"),
         (3, "FEE-3000", "edited"),
@@ -184,7 +184,7 @@ def test_a_bad_row_is_listed_by_line_and_field_and_nothing_is_written(
 
 def test_a_dry_run_of_good_rows_writes_nothing_either(catalog, catalog_admin):
     before = _counts()
-    rows = svc.offers_import(content=_csv(_row()), user=catalog_admin, apply=False)
+    rows = offers_import(content=_csv(_row()), user=catalog_admin, apply=False)
     assert [(r.action, r.errors) for r in rows] == [("created", [])]
     assert _counts() == before
 
@@ -203,7 +203,7 @@ def test_applying_good_rows_creates_and_edits_as_imported_versions(catalog, cata
         ),
         _row(code="DRAFT-GIFT", kind=OfferKind.GIFT, value="5000", status="retired"),
     )
-    rows = svc.offers_import(content=content, user=catalog_admin, apply=True)
+    rows = offers_import(content=content, user=catalog_admin, apply=True)
     assert [(r.code, r.action, r.errors) for r in rows] == [
         ("CSV-NEW", "created", []),
         ("FEE-3000", "edited", []),
@@ -228,7 +228,7 @@ def test_a_row_without_a_status_keeps_an_existing_offers_status(catalog, catalog
     content = _csv(
         _row(code="FEE-3000", kind=OfferKind.FEE_ADJUSTMENT, value="5000", fixed_cost="0")
     )
-    (row,) = svc.offers_import(content=content, user=catalog_admin, apply=True)
+    (row,) = offers_import(content=content, user=catalog_admin, apply=True)
     assert row.errors == []
     edited = Offer.objects.get(code="FEE-3000")
     assert edited.value == 5000
@@ -248,10 +248,10 @@ def test_a_variant_may_refer_to_a_new_original_earlier_in_the_file(catalog, cata
         _row(code="CSV-ORIG-B", value="25000", variant_of="CSV-ORIG", traffic_share="30"),
     )
     before = _counts()
-    rows = svc.offers_import(content=content, user=catalog_admin, apply=False)
+    rows = offers_import(content=content, user=catalog_admin, apply=False)
     assert [(r.code, r.errors) for r in rows] == [("CSV-ORIG", []), ("CSV-ORIG-B", [])]
     assert _counts() == before
-    svc.offers_import(content=content, user=catalog_admin, apply=True)
+    offers_import(content=content, user=catalog_admin, apply=True)
     assert Offer.objects.get(code="CSV-ORIG-B").variant_of == Offer.objects.get(code="CSV-ORIG")
 
 
@@ -260,13 +260,13 @@ def test_a_variant_before_its_new_original_is_refused(catalog, catalog_admin):
         _row(code="CSV-ORIG-B", variant_of="CSV-ORIG", traffic_share="30"),
         _row(code="CSV-ORIG"),
     )
-    rows = svc.offers_import(content=content, user=catalog_admin, apply=False)
+    rows = offers_import(content=content, user=catalog_admin, apply=False)
     assert "unknown offer code: CSV-ORIG" in rows[0].errors
 
 
 def test_a_code_twice_in_the_file_is_refused(catalog, catalog_admin):
     before = _counts()
-    rows = svc.offers_import(content=_csv(_row(), _row()), user=catalog_admin, apply=True)
+    rows = offers_import(content=_csv(_row(), _row()), user=catalog_admin, apply=True)
     assert rows[0].errors == []
     assert "the code appears twice in the file" in rows[1].errors
     assert _counts() == before
@@ -283,7 +283,7 @@ def test_a_code_twice_in_the_file_is_refused(catalog, catalog_admin):
 )
 def test_a_file_without_the_columns_or_rows_is_refused(catalog_admin, content):
     with pytest.raises(ServiceError):
-        svc.offers_import(content=content, user=catalog_admin, apply=False)
+        offers_import(content=content, user=catalog_admin, apply=False)
     assert not Offer.objects.exists()
 
 

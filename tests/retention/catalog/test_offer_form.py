@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.choices import OfferKind, ReasonCategory
-from catalog.forms import MAX_BENEFIT_KRW, OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
+from catalog.forms.items import ProductCatalogForm, ReasonCatalogForm
+from catalog.forms.offers import MAX_BENEFIT_KRW, OfferCatalogForm
 from catalog.models import CatalogVersion, Offer, Reason, ScheduledChange
-from catalog.services import catalog as svc
+from catalog.rules import reason_in_use
+from catalog.services.versions import snapshot, version_latest
 from customers.choices import ProductCategory
 from customers.models import Product
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory
@@ -88,9 +90,9 @@ def product_data(**overrides) -> dict:
 def instance_data(instance, **overrides) -> dict:
     """Form data for editing `instance` as it is stored now (what the edit page shows), with
     the version the editor started from (none for an item without history)."""
-    state = svc.snapshot(type(instance).objects.get(pk=instance.pk))
+    state = snapshot(type(instance).objects.get(pk=instance.pk))
     data = {name: ("" if value is None else value) for name, value in state.items()}
-    data["base_version"] = svc.version_latest(instance) or ""
+    data["base_version"] = version_latest(instance) or ""
     data.update(overrides)
     return data
 
@@ -480,7 +482,7 @@ def in_use(request, fee_burden):
         OfferFactory(reasons=[fee_burden])
     else:
         request.getfixturevalue("walk")("financial_burden")
-    assert svc.reason_in_use(fee_burden)
+    assert reason_in_use(fee_burden)
     return fee_burden
 
 
@@ -509,7 +511,7 @@ def test_reason_in_use_may_still_be_relabelled(in_use):
 
 def test_unused_reason_may_change_category(db):
     unused = ReasonFactory(code="unused-reason", category=ReasonCategory.FINANCIAL)
-    assert not svc.reason_in_use(unused)
+    assert not reason_in_use(unused)
     form = _reason_edit(unused, category=ReasonCategory.DISSATISFACTION)
     assert form.is_valid(), form.errors
 

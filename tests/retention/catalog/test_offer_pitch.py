@@ -5,10 +5,10 @@ and what was said is kept on the presentation."""
 import pytest
 from django.urls import reverse
 
-from cancellations.services import cancellations
+from cancellations.services.offers import offer_present
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer
-from catalog.services import catalog as svc
+from catalog.services.imports import offers_export_rows, offers_import
 from core.csv import csv_rows
 from tests.factories import ContractFactory, OfferFactory
 from tests.retention.catalog.test_offer_form import offer_data
@@ -47,7 +47,7 @@ def test_the_console_says_the_pitch_of_the_calls_branch_and_keeps_it_on_the_pres
     financial = walk("financial_burden")
     body = client_as_agent.get(reverse("console", args=[financial.pk])).content.decode()
     assert PITCH in body and "While you are away" not in body
-    presented = cancellations.offer_present(request_id=financial.pk, user=agent, offer_id=offer.pk)
+    presented = offer_present(request_id=financial.pk, user=agent, offer_id=offer.pk)
     assert presented.script_en == PITCH
     dissatisfied = walk("dissatisfied", contract_=ContractFactory())
     body = client_as_agent.get(reverse("console", args=[dissatisfied.pk])).content.decode()
@@ -58,13 +58,13 @@ def test_pitches_survive_an_export_and_import_and_an_old_file_keeps_them(catalog
     offer = OfferFactory(
         code="PAUSE", reason_categories=[ReasonCategory.FINANCIAL], pitch_en={"financial": PITCH}
     )
-    rows = list(svc.offers_export_rows())
+    rows = list(offers_export_rows())
     content = "".join(csv_rows(rows[0], iter(rows[1:])))
-    again = svc.offers_import(content=content, user=catalog_admin, apply=True)
+    again = offers_import(content=content, user=catalog_admin, apply=True)
     assert [r.action for r in again] == ["unchanged"]
     pitches = [rows[0].index("pitch_ko"), rows[0].index("pitch_en")]
     old = [[c for i, c in enumerate(row) if i not in pitches] for row in rows]
-    before = svc.offers_import(
+    before = offers_import(
         content="".join(csv_rows(old[0], iter(old[1:]))), user=catalog_admin, apply=True
     )
     assert [r.errors for r in before] == [[]]

@@ -12,23 +12,22 @@ from django.utils import timezone
 
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.offer_engine import (
+from cancellations.offer_engine.ab import variant_bucket, variant_drawn
+from cancellations.offer_engine.loading import (
     offer_evaluate_for_request,
     offer_rank_preview,
-    offer_reach,
     offers_for_request,
-    variant_bucket,
-    variant_drawn,
 )
-from cancellations.services import cancellations
+from cancellations.offer_engine.reach import offer_reach
+from cancellations.services.offers import offer_present
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer
 from core.dates import add_months
 from core.errors import ServiceError
 from customers.choices import ContractStatus, ProductCategory, ValueTier
 from customers.models import Contract
-from reporting import analytics
-from reporting.analytics import Filters
+from reporting.analytics.filters import Filters
+from reporting.analytics.save_rate import ab_tests
 from reporting.models import RequestFact
 from tests.factories import (
     ContractFactory,
@@ -336,9 +335,9 @@ def test_the_arm_not_drawn_cannot_be_presented(ab_call, agent, drawn):
     assert refused.why_not == [AB_MESSAGE]
     assert offer_evaluate_for_request(request=request, offer=shown).eligible
     with pytest.raises(ServiceError):
-        cancellations.offer_present(request_id=request.pk, user=agent, offer_id=hidden.pk)
+        offer_present(request_id=request.pk, user=agent, offer_id=hidden.pk)
     assert not OfferPresentation.objects.filter(request=request).exists()
-    presented = cancellations.offer_present(request_id=request.pk, user=agent, offer_id=shown.pk)
+    presented = offer_present(request_id=request.pk, user=agent, offer_id=shown.pk)
     assert presented.code == shown.code
 
 
@@ -358,7 +357,7 @@ def test_a_variant_listed_after_its_original_is_retired_can_be_presented(ab_call
     Offer.objects.filter(pk=original.pk).update(is_active=False)
     listed = [e.offer.code for e in offers_for_request(request=request)]
     assert listed == [variant.code]
-    presented = cancellations.offer_present(request_id=request.pk, user=agent, offer_id=variant.pk)
+    presented = offer_present(request_id=request.pk, user=agent, offer_id=variant.pk)
     assert presented.code == variant.code
 
 
@@ -417,14 +416,14 @@ def _present(offer, *, saved, lost, agent, net=1000):
 
 
 def _rows():
-    return {row["key"]: row for row in analytics.ab_tests(Filters.from_query({}))}
+    return {row["key"]: row for row in ab_tests(Filters.from_query({}))}
 
 
 def test_ab_table_compares_the_arms_and_finds_a_big_difference_significant(arms, agent):
     original, variant = arms
     _present(original, saved=100, lost=300, agent=agent)
     _present(variant, saved=200, lost=200, agent=agent, net=2000)
-    rows = analytics.ab_tests(Filters.from_query({}))
+    rows = ab_tests(Filters.from_query({}))
     assert [(r["key"], r["test"], str(r["arm"])) for r in rows] == [
         ("AB-ORIG", "AB-ORIG", "original"),
         ("AB-VAR", "AB-ORIG", "variant"),
@@ -478,7 +477,7 @@ def test_ab_table_counts_an_acceptance_only_when_the_customer_stayed(arms, agent
 
 def test_ab_table_is_empty_without_tests(db):
     OfferFactory(code="PLAIN")
-    assert analytics.ab_tests(Filters.from_query({})) == []
+    assert ab_tests(Filters.from_query({})) == []
 
 
 def test_ab_table_as_csv(client_as_supervisor, arms, agent):

@@ -10,11 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cancellations.offer_engine import _months_back, offer_reach
+from cancellations.offer_engine.reach import _months_back, offer_reach
 from catalog.choices import OfferKind, ReasonCategory
-from catalog.forms import OfferCatalogForm, ProductCatalogForm
+from catalog.forms.items import ProductCatalogForm
+from catalog.forms.offers import OfferCatalogForm
 from catalog.models import CatalogVersion, Offer, ScheduledChange
-from catalog.services import catalog as svc
+from catalog.services.imports import OFFER_CSV_FIELDS, offers_export_rows, offers_import
+from catalog.services.items import catalog_reactivate, catalog_retire, catalog_save, offer_publish
+from catalog.services.scheduled import product_save, scheduled_changes_apply
 from core.csv import csv_rows
 from core.dates import months_between
 from core.errors import ServiceError
@@ -36,16 +39,16 @@ def test_a_retired_variant_comes_back_only_if_its_share_still_fits(catalog_admin
         traffic_share=30,
         reason_categories=[ReasonCategory.FINANCIAL],
     )
-    svc.catalog_retire(instance=first, user=catalog_admin)
+    catalog_retire(instance=first, user=catalog_admin)
     form = OfferCatalogForm(data=offer_data(code="AB-80", variant_of=original.pk, traffic_share=80))
-    svc.catalog_save(form=form, user=catalog_admin)
+    catalog_save(form=form, user=catalog_admin)
     with pytest.raises(ServiceError, match="80%"):
-        svc.catalog_reactivate(instance=Offer.objects.get(pk=first.pk), user=catalog_admin)
+        catalog_reactivate(instance=Offer.objects.get(pk=first.pk), user=catalog_admin)
     assert not Offer.objects.get(pk=first.pk).is_active
 
 
 def test_an_original_cannot_change_categories_under_its_variants(catalog_admin):
-    original = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    original = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     OfferFactory(
         code="VARIANT",
         variant_of=original,
@@ -75,10 +78,10 @@ def test_an_edit_keeps_a_retired_sub_reason_and_a_product_off_sale(catalog_admin
         reason_categories=[ReasonCategory.FINANCIAL],
         reasons=[reason],
     )
-    svc.catalog_retire(instance=reason, user=catalog_admin)
+    catalog_retire(instance=reason, user=catalog_admin)
     Product.objects.filter(pk=target.pk).update(is_active=False)
     form = OfferCatalogForm(data=instance_data(offer, name_en="Renamed"), instance=offer)
-    svc.catalog_save(form=form, user=catalog_admin)
+    catalog_save(form=form, user=catalog_admin)
     offer = Offer.objects.get(pk=offer.pk)
     assert offer.name_en == "Renamed"
     assert list(offer.reasons.values_list("code", flat=True)) == ["only-this"]
@@ -95,10 +98,10 @@ def _csv(rows: list[list[str]], newline: str) -> str:
 
 
 def test_an_import_reads_old_mac_line_endings(catalog_admin):
-    header = list(svc.OFFER_CSV_FIELDS)
+    header = list(OFFER_CSV_FIELDS)
     row = [offer_data().get(name, "") if name != "status" else "draft" for name in header]
     row = ["" if v in ([], None) else (";".join(v) if isinstance(v, list) else str(v)) for v in row]
-    result = svc.offers_import(content=_csv([header, row], "\r"), user=catalog_admin, apply=True)
+    result = offers_import(content=_csv([header, row], "\r"), user=catalog_admin, apply=True)
     assert [r.errors for r in result] == [[]]
     assert Offer.objects.filter(code="NEW-VISIT").exists()
 
@@ -115,12 +118,12 @@ def test_an_unreadable_csv_is_a_message_not_a_crash(client_as_catalog_admin):
 def test_a_code_the_export_guarded_imports_back_as_the_same_offer(catalog_admin):
     OfferFactory(code="-filter", name_en="Filter")
     content = "".join(csv_rows(*_export()))
-    result = svc.offers_import(content=content.lstrip("\ufeff"), user=catalog_admin, apply=False)
+    result = offers_import(content=content.lstrip("\ufeff"), user=catalog_admin, apply=False)
     assert {r.code: (r.action, r.errors) for r in result}["-filter"] == ("unchanged", [])
 
 
 def _export():
-    rows = svc.offers_export_rows()
+    rows = offers_export_rows()
     return next(rows), rows
 
 
@@ -135,15 +138,15 @@ def test_a_scheduled_change_that_no_longer_fits_is_kept_with_its_reason(
         data=instance_data(product, fee_floor=product.monthly_fee - 500, effective_from=later),
         instance=product,
     )
-    change = svc.product_save(form=form, user=catalog_admin)
+    change = product_save(form=form, user=catalog_admin)
     lower = ProductCatalogForm(
         data=instance_data(
             product, monthly_fee=product.monthly_fee - 1000, fee_floor=0, effective_from=""
         ),
         instance=product,
     )
-    svc.product_save(form=lower, user=catalog_admin)
-    assert svc.scheduled_changes_apply(today=later) == 0
+    product_save(form=lower, user=catalog_admin)
+    assert scheduled_changes_apply(today=later) == 0
     change = ScheduledChange.objects.get(pk=change.pk)
     assert change.cancelled_at is not None and change.applied_at is None
     assert "lowest adjusted fee" in change.problem
@@ -198,8 +201,8 @@ def test_reach_counts_contracts_of_a_product_off_sale_and_nothing_outside_the_wi
 def test_the_history_names_each_action_in_the_readers_language(
     client_as_catalog_admin, catalog_admin
 ):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.offer_publish(offer=offer, user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer_publish(offer=offer, user=catalog_admin)
     assert [v.action for v in CatalogVersion.objects.order_by("version")] == [
         "created",
         "published",

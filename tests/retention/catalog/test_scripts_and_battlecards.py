@@ -14,11 +14,11 @@ from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from cancellations.scripts import STEP_SCRIPTS
 from cancellations.selectors import console_data
-from cancellations.services import cancellations
-from catalog.forms import BattlecardCatalogForm, StepScriptCatalogForm
+from cancellations.services.offers import offer_present
+from catalog.forms.items import BattlecardCatalogForm, StepScriptCatalogForm
 from catalog.models import Battlecard, StepScript
 from catalog.scripts import script_for
-from catalog.services import catalog as svc
+from catalog.services.items import catalog_reactivate, catalog_retire, catalog_save
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def reworded(catalog_admin):
     form = StepScriptCatalogForm(
         data={"key": RequestState.FINANCIAL_BURDEN, "text_ko": KO, "text_en": EN}
     )
-    return svc.catalog_save(form=form, user=catalog_admin)
+    return catalog_save(form=form, user=catalog_admin)
 
 
 # ---- step scripts ---------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_a_new_version_of_a_step_script_reaches_the_console(walk, agent, catalog
         data={"key": reworded.key, "text_ko": KO, "text_en": "Listen first.", "base_version": 1},
         instance=reworded,
     )
-    svc.catalog_save(form=form, user=catalog_admin)
+    catalog_save(form=form, user=catalog_admin)
     assert _console(walk("financial_burden"), agent)["script"] == "Listen first."
 
 
@@ -144,10 +144,10 @@ def cards(catalog_admin):
                 "sort_order": order,
             }
         )
-        return svc.catalog_save(form=form, user=catalog_admin)
+        return catalog_save(form=form, user=catalog_admin)
 
     rival, alpha, gone = card("Rival Rentals", 2), card("Alpha Care", 1), card("Gone Corp", 0)
-    svc.catalog_retire(instance=gone, user=catalog_admin)
+    catalog_retire(instance=gone, user=catalog_admin)
     return alpha, rival, gone
 
 
@@ -173,7 +173,7 @@ def test_battlecards_stay_out_before_the_reason_is_known(opened, agent, cards):
 
 def test_battlecards_leave_once_an_offer_is_presented(walk, agent, cards, visit_offer):
     request = walk("competitor")
-    cancellations.offer_present(request_id=request.pk, user=agent, offer_id=visit_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=visit_offer.pk)
     data = _console(request, agent)
     assert data["req"].state == RequestState.OFFER_PRESENTED
     assert data["battlecards"] == []
@@ -181,7 +181,7 @@ def test_battlecards_leave_once_an_offer_is_presented(walk, agent, cards, visit_
 
 def test_a_reactivated_card_shows_again(walk, agent, cards, catalog_admin):
     _alpha, _rival, gone = cards
-    svc.catalog_reactivate(instance=gone, user=catalog_admin)
+    catalog_reactivate(instance=gone, user=catalog_admin)
     names = [name for name, *_texts in _console(walk("competitor"), agent)["cards"]]
     assert names == ["Gone Corp", "Alpha Care", "Rival Rentals"]
 

@@ -14,16 +14,14 @@ from django.utils import timezone, translation
 
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.offer_engine import (
-    offer_evaluate_for_request,
-    offers_for_request,
-    variant_bucket,
-    variant_drawn,
-)
+from cancellations.offer_engine.ab import variant_bucket, variant_drawn
+from cancellations.offer_engine.loading import offer_evaluate_for_request, offers_for_request
 from cancellations.selectors import console_data
-from cancellations.services import cancellations
+from cancellations.services.offers import offer_accept, offer_present
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.choices import OfferKind, ReasonCategory
-from catalog.forms import OfferCatalogForm, ProductCatalogForm, ReasonCatalogForm
+from catalog.forms.items import ProductCatalogForm, ReasonCatalogForm
+from catalog.forms.offers import OfferCatalogForm
 from catalog.models import (
     Battlecard,
     CatalogVersion,
@@ -33,8 +31,23 @@ from catalog.models import (
     ScheduledChange,
     StepScript,
 )
+from catalog.rules import catalog_uses, reason_in_use
 from catalog.scripts import script_keys
-from catalog.services import catalog as svc
+from catalog.services.items import (
+    catalog_reactivate,
+    catalog_retire,
+    catalog_save,
+    offer_delete,
+    offer_publish,
+    reason_delete,
+)
+from catalog.services.kinds import KINDS
+from catalog.services.scheduled import (
+    product_save,
+    scheduled_change_withdraw,
+    scheduled_changes_apply,
+)
+from catalog.services.versions import catalog_restore
 from core.errors import ServiceError
 from customers.models import Contract, Product
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
@@ -127,7 +140,7 @@ def test_a_variant_outside_its_window_leaves_the_call_to_the_original(windowed_a
     assert everything[variant.code].why_not == [why]  # not "another arm was drawn"
     assert offer_evaluate_for_request(request=request, offer=original).eligible
     assert offer_evaluate_for_request(request=request, offer=variant).why_not == [why]
-    presented = cancellations.offer_present(request_id=request.pk, user=agent, offer_id=original.pk)
+    presented = offer_present(request_id=request.pk, user=agent, offer_id=original.pk)
     assert presented.code == original.code
 
 
@@ -156,10 +169,10 @@ def _win_back(**refs) -> WinBackCase:
 
 
 def test_an_offer_only_a_win_back_case_refers_to_is_not_deleted(catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     _win_back(offer=offer)
     with pytest.raises(ServiceError, match="win-back cases"):
-        svc.offer_delete(offer=offer, user=catalog_admin)
+        offer_delete(offer=offer, user=catalog_admin)
     assert Offer.objects.filter(pk=offer.pk).exists()
     assert not CatalogVersion.objects.filter(action="deleted").exists()
 
@@ -167,7 +180,7 @@ def test_an_offer_only_a_win_back_case_refers_to_is_not_deleted(catalog_admin):
 def test_deleting_an_offer_in_a_win_back_case_on_the_page_is_a_message(
     client_as_catalog_admin, catalog_admin
 ):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     _win_back(offer=offer)
     response = client_as_catalog_admin.post(
         reverse("catalog_act", args=["offers", offer.pk, "delete"]), follow=True
@@ -184,12 +197,12 @@ def test_a_reason_only_a_win_back_case_refers_to_is_in_use(
     client_as_catalog_admin, catalog_admin, field
 ):
     reason = ReasonFactory(code="only-in-win-back", category=FIN)
-    assert not svc.reason_in_use(reason)
+    assert not reason_in_use(reason)
     _win_back(**{field: reason})
-    assert svc.reason_in_use(reason)
-    assert svc.catalog_uses(reason) == ["win-back cases"]
+    assert reason_in_use(reason)
+    assert catalog_uses(reason) == ["win-back cases"]
     with pytest.raises(ServiceError, match="in use"):
-        svc.reason_delete(reason=reason, user=catalog_admin)
+        reason_delete(reason=reason, user=catalog_admin)
     response = client_as_catalog_admin.post(
         reverse("catalog_act", args=["reasons", reason.pk, "delete"]), follow=True
     )
@@ -231,13 +244,13 @@ def test_every_model_that_refers_to_a_reason_or_an_offer_is_asked(db):
 
 
 def test_a_new_offer_nothing_refers_to_is_still_deleted(catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.catalog_save(
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    catalog_save(
         form=OfferCatalogForm(data=instance_data(offer, value=25000), instance=offer),
         user=catalog_admin,
     )  # its own history (versions, pghistory events) is no use
-    assert svc.catalog_uses(offer) == []
-    svc.offer_delete(offer=offer, user=catalog_admin)
+    assert catalog_uses(offer) == []
+    offer_delete(offer=offer, user=catalog_admin)
     assert not Offer.objects.filter(pk=offer.pk).exists()
 
 
@@ -303,14 +316,14 @@ def _schedule(product, user, day, **changes) -> ScheduledChange:
     form = ProductCatalogForm(
         data=instance_data(product, effective_from=day, **changes), instance=product
     )
-    return svc.product_save(form=form, user=user)
+    return product_save(form=form, user=user)
 
 
 def test_withdrawing_records_who_and_when(catalog_admin, product, today):
     change = _schedule(product, catalog_admin, today + timedelta(days=3), penalty_rate_percent=50)
     other_admin = _other_admin()
     before = timezone.now()
-    svc.scheduled_change_withdraw(change=change, user=other_admin)
+    scheduled_change_withdraw(change=change, user=other_admin)
     change.refresh_from_db()
     assert change.cancelled_by == other_admin
     assert change.cancelled_at >= before
@@ -340,8 +353,8 @@ def test_the_product_history_shows_each_scheduled_change_with_who_and_when(
     applied = _schedule(product, catalog_admin, today + timedelta(days=1), installation_fee=0)
     withdrawn = _schedule(product, catalog_admin, later, penalty_rate_percent=50)
     pending = _schedule(product, catalog_admin, later, registration_fee=0)
-    svc.scheduled_changes_apply(today=today + timedelta(days=1))
-    svc.scheduled_change_withdraw(change=withdrawn, user=_other_admin())
+    scheduled_changes_apply(today=today + timedelta(days=1))
+    scheduled_change_withdraw(change=withdrawn, user=_other_admin())
     login(catalog_admin)
     page = client.get(reverse("catalog_history", args=["products", product.pk])).content.decode()
     section = page[page.index('id="scheduled-changes"') : page.index('class="versions"')]
@@ -409,11 +422,11 @@ def _history_page(client, login, user, language, slug, pk) -> str:
 def test_version_notes_read_in_the_readers_language(client, login, catalog_admin, supervisor):
     offer = OfferFactory(code="OLD", value=20000)
     with translation.override("ko"):  # written by a Korean admin
-        svc.catalog_save(
+        catalog_save(
             form=OfferCatalogForm(data=instance_data(offer, value=15000), instance=offer),
             user=catalog_admin,
         )
-        svc.catalog_restore(instance=offer, version=1, user=catalog_admin)
+        catalog_restore(instance=offer, version=1, user=catalog_admin)
     english = _history_page(client, login, supervisor, "en", "offers", offer.pk)
     assert "State before the first edit" in english
     assert "Restored version 1" in english
@@ -430,7 +443,7 @@ def test_the_workers_notes_read_in_the_readers_language(
     day = today + timedelta(days=1)
     _schedule(product, catalog_admin, day, penalty_rate_percent=50)
     with translation.override("ko"):  # the Celery worker runs in the site's language
-        assert svc.scheduled_changes_apply(today=day) == 1
+        assert scheduled_changes_apply(today=day) == 1
     english = _history_page(client, login, supervisor, "en", "products", product.pk)
     assert f"Scheduled for {day:%Y-%m-%d}" in english
     korean = _history_page(client, login, supervisor, "ko", "products", product.pk)
@@ -444,7 +457,7 @@ def test_why_a_scheduled_change_failed_reads_in_the_readers_language(
     _schedule(product, catalog_admin, later, fee_floor=product.monthly_fee - 500)
     _schedule(product, catalog_admin, "", monthly_fee=product.monthly_fee - 1000, fee_floor=0)
     with translation.override("ko"):
-        assert svc.scheduled_changes_apply(today=later) == 0
+        assert scheduled_changes_apply(today=later) == 0
     change = ScheduledChange.objects.get(effective_from=later)
     assert set(change.problem_texts) == {"ko", "en"}
     with translation.override("ko"):
@@ -483,8 +496,8 @@ def test_the_script_preview_labels_the_script_in_the_readers_language(
 
 
 def test_the_history_names_actions_in_korean_for_a_korean_reader(client, login, catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.offer_publish(offer=offer, user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer_publish(offer=offer, user=catalog_admin)
     with translation.override("ko"):
         published = str(CatalogVersion.Action.PUBLISHED.label)
         created = str(CatalogVersion.Action.CREATED.label)
@@ -498,8 +511,8 @@ def test_the_history_names_actions_in_korean_for_a_korean_reader(client, login, 
 
 
 def test_a_published_offers_code_cannot_change(client_as_catalog_admin, catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.offer_publish(offer=offer, user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer_publish(offer=offer, user=catalog_admin)
     versions = CatalogVersion.objects.count()
     response = client_as_catalog_admin.post(
         reverse("catalog_edit", args=["offers", offer.pk]),
@@ -516,7 +529,7 @@ def test_a_presented_offers_code_cannot_change_even_back_in_draft(
     catalog_admin, agent, walk, fee_offer
 ):
     request = walk("financial_burden")
-    cancellations.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
     Offer.objects.filter(pk=fee_offer.pk).update(is_draft=True)  # an import can do this
     fee_offer.refresh_from_db()
     form = OfferCatalogForm(data=instance_data(fee_offer, code="FEE-RENAMED"), instance=fee_offer)
@@ -524,8 +537,8 @@ def test_a_presented_offers_code_cannot_change_even_back_in_draft(
 
 
 def test_an_offer_published_once_keeps_its_code_back_in_draft(catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.offer_publish(offer=offer, user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer_publish(offer=offer, user=catalog_admin)
     Offer.objects.filter(pk=offer.pk).update(is_draft=True)  # an import can do this
     offer = Offer.objects.get(pk=offer.pk)
     form = OfferCatalogForm(data=instance_data(offer, code="RENAMED"), instance=offer)
@@ -533,15 +546,15 @@ def test_an_offer_published_once_keeps_its_code_back_in_draft(catalog_admin):
 
 
 def test_a_draft_never_published_may_change_its_code(catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     form = OfferCatalogForm(data=instance_data(offer, code="RENAMED"), instance=offer)
-    svc.catalog_save(form=form, user=catalog_admin)
+    catalog_save(form=form, user=catalog_admin)
     assert Offer.objects.get(pk=offer.pk).code == "RENAMED"
 
 
 def test_a_published_offer_keeps_other_edits(catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.offer_publish(offer=offer, user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer_publish(offer=offer, user=catalog_admin)
     form = OfferCatalogForm(data=instance_data(offer, value=25000), instance=offer)
     assert form.is_valid(), form.errors
 
@@ -569,20 +582,20 @@ def test_restoring_a_product_version_brings_back_its_terms_not_its_sale_status(
     form = ProductCatalogForm(
         data=instance_data(product, penalty_rate_percent=50, is_active=False), instance=product
     )
-    svc.catalog_save(form=form, user=catalog_admin)  # versions 1 (before) and 2
+    catalog_save(form=form, user=catalog_admin)  # versions 1 (before) and 2
     assert not Product.objects.get(pk=product.pk).is_active
-    svc.catalog_restore(instance=product, version=1, user=catalog_admin)
+    catalog_restore(instance=product, version=1, user=catalog_admin)
     restored = Product.objects.get(pk=product.pk)
     assert restored.penalty_rate_percent == 30
     assert restored.is_active is False  # off sale until someone reactivates it
-    svc.catalog_reactivate(instance=restored, user=catalog_admin)
+    catalog_reactivate(instance=restored, user=catalog_admin)
     assert Product.objects.get(pk=product.pk).is_active
 
 
 def test_a_scheduled_change_may_take_a_product_off_sale(catalog_admin, product, today):
     day = today + timedelta(days=1)
     _schedule(product, catalog_admin, day, is_active=False)
-    assert svc.scheduled_changes_apply(today=day) == 1
+    assert scheduled_changes_apply(today=day) == 1
     assert not Product.objects.get(pk=product.pk).is_active
 
 
@@ -660,7 +673,7 @@ def test_the_step_script_preview_shows_the_script_as_the_agent_sees_it(
 
 
 def test_the_agent_then_sees_what_the_preview_showed(client, login, catalog_admin, agent, walk):
-    svc.catalog_save(form=svc.KINDS["scripts"].form(data=SCRIPT), user=catalog_admin)
+    catalog_save(form=KINDS["scripts"].form(data=SCRIPT), user=catalog_admin)
     request = walk("financial_burden")
     for language, text in (("ko", SCRIPT["text_ko"]), ("en", SCRIPT["text_en"])):
         login(_speaking(agent, language))
@@ -672,8 +685,8 @@ def test_the_agent_then_sees_what_the_preview_showed(client, login, catalog_admi
 
 
 def test_a_past_version_is_shown_in_full(client_as_catalog_admin, catalog_admin):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
-    svc.catalog_save(
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    catalog_save(
         form=OfferCatalogForm(
             data=instance_data(offer, value=25000, name_en="Check-up plus"), instance=offer
         ),
@@ -696,7 +709,7 @@ def test_a_past_version_is_shown_in_full(client_as_catalog_admin, catalog_admin)
 
 @pytest.mark.parametrize("v", ["3", "0", "x", "-1"])
 def test_an_unknown_version_is_not_found(client_as_catalog_admin, catalog_admin, v):
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     url = reverse("catalog_history", args=["offers", offer.pk])
     assert client_as_catalog_admin.get(url, {"v": v}).status_code == 404
 
@@ -764,7 +777,7 @@ def test_a_bad_value_on_any_kind_is_refused_with_a_message(
 
 def test_a_duplicate_code_on_an_edit_is_refused(client_as_catalog_admin, catalog_admin):
     OfferFactory(code="TAKEN")
-    offer = svc.catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
+    offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     before = _catalog_state()
     response = client_as_catalog_admin.post(
         reverse("catalog_edit", args=["offers", offer.pk]), instance_data(offer, code="TAKEN")
@@ -775,7 +788,7 @@ def test_a_duplicate_code_on_an_edit_is_refused(client_as_catalog_admin, catalog
 
 @pytest.mark.parametrize("name", ["text_ko", "text_en"])
 def test_a_blank_script_on_an_edit_is_refused(client_as_catalog_admin, catalog_admin, name):
-    script = svc.catalog_save(form=svc.KINDS["scripts"].form(data=SCRIPT), user=catalog_admin)
+    script = catalog_save(form=KINDS["scripts"].form(data=SCRIPT), user=catalog_admin)
     before = _catalog_state()
     response = client_as_catalog_admin.post(
         reverse("catalog_edit", args=["scripts", script.pk]), instance_data(script, **{name: ""})
@@ -818,8 +831,8 @@ def test_a_retired_reason_leaves_the_picker_and_past_requests_keep_it(
 ):
     fee_burden = reason("fee_burden")
     past = walk("financial_burden")
-    svc.catalog_retire(instance=fee_burden, user=catalog_admin)
-    new_call = cancellations.cancellation_open(contract_id=ContractFactory().pk, user=agent)
+    catalog_retire(instance=fee_burden, user=catalog_admin)
+    new_call = cancellation_open(contract_id=ContractFactory().pk, user=agent)
     groups = console_data(request=_fresh(new_call), user=agent)["reasons"]
     picker = [entry.reason for group in groups for entry in group.reasons]
     assert fee_burden not in picker
@@ -829,9 +842,7 @@ def test_a_retired_reason_leaves_the_picker_and_past_requests_keep_it(
     assert f'data-value="{fee_burden.pk}"' not in page
     assert f'data-value="{reason("income_drop").pk}"' in page
     with pytest.raises(ServiceError, match="Choose a reason from the list"):
-        cancellations.cancellation_identify_reason(
-            request_id=new_call.pk, user=agent, reason_id=fee_burden.pk
-        )
+        cancellation_identify_reason(request_id=new_call.pk, user=agent, reason_id=fee_burden.pk)
     assert CancellationRequest.objects.get(pk=past.pk).reason_id == fee_burden.pk
     customer_page = client.get(reverse("customer", args=[contract.customer_id])).content.decode()
     assert "The monthly fee is a burden" in customer_page
@@ -844,11 +855,11 @@ def test_accepting_after_the_offer_was_edited_applies_the_presented_terms(
     catalog_admin, agent, walk, fee_offer, contract
 ):
     request = walk("financial_burden")
-    cancellations.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
     form = OfferCatalogForm(data=instance_data(fee_offer, value=8000), instance=fee_offer)
-    svc.catalog_save(form=form, user=catalog_admin)
+    catalog_save(form=form, user=catalog_admin)
     assert Offer.objects.get(pk=fee_offer.pk).value == 8000
-    cancellations.offer_accept(request_id=request.pk, user=agent)
+    offer_accept(request_id=request.pk, user=agent)
     contract = Contract.objects.get(pk=contract.pk)
     assert contract.monthly_fee == 27000  # 30,000 - the 3,000 presented, not - 8,000
     presentation = OfferPresentation.objects.get(request_id=request.pk)
@@ -925,7 +936,7 @@ def test_the_product_history_queries_do_not_grow_with_its_scheduled_changes(
                 product, catalog_admin, today + timedelta(days=2 + i), penalty_rate_percent=40 + i
             )
             if i % 2:
-                svc.scheduled_change_withdraw(change=change, user=catalog_admin)
+                scheduled_change_withdraw(change=change, user=catalog_admin)
         with django_assert_max_num_queries(PAGE_LIMIT) as queries:
             response = client_as_catalog_admin.get(url)
         assert response.status_code == 200

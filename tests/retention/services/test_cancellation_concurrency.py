@@ -14,7 +14,10 @@ from calls.choices import CallTaskKind
 from calls.models import CallTask
 from cancellations.choices import PresentationAnswer, RequestState
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.services import cancellations as svc
+from cancellations.services import closing
+from cancellations.services.closing import cancellation_insist
+from cancellations.services.offers import offer_accept, offer_present
+from cancellations.services.opening import cancellation_open
 from catalog.choices import OfferKind
 from core.errors import Conflict, RequestAlreadyOpen, ServiceError
 from core.models import AuditEntry
@@ -63,7 +66,7 @@ def _request_history(request) -> QuerySet:
 def presented(walk, agent, fee_offer):
     """A financial-burden request with KRW 3,000 off the fee on the table."""
     request = walk("financial_burden")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
     return _fresh(request)
 
 
@@ -81,7 +84,7 @@ def relocation_offer(db):
 @pytest.fixture
 def relocation_presented(walk, agent, relocation_offer):
     request = walk("contract_change")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=relocation_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=relocation_offer.pk)
     return _fresh(request)
 
 
@@ -118,7 +121,7 @@ def test_agent_and_supervisor_accepting_at_once_retain_the_customer_once(
     people = [agent, supervisor]
     outcomes = _race(
         *[
-            lambda user=user: svc.offer_accept(
+            lambda user=user: offer_accept(
                 request_id=presented.pk, user=user, expected_state=S.OFFER_PRESENTED
             )
             for user in people
@@ -136,17 +139,17 @@ def test_agent_and_supervisor_accepting_at_once_retain_the_customer_once(
 
 @pytest.mark.django_db
 def test_a_second_click_on_accept_with_the_state_seen_is_a_conflict(presented, contract, agent):
-    svc.offer_accept(request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED)
+    offer_accept(request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED)
     with pytest.raises(Conflict):
-        svc.offer_accept(request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED)
+        offer_accept(request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED)
     _assert_retained_once(presented, contract, agent)
 
 
 @pytest.mark.django_db
 def test_a_second_click_on_accept_without_the_state_seen_is_refused(presented, contract, agent):
-    svc.offer_accept(request_id=presented.pk, user=agent)
+    offer_accept(request_id=presented.pk, user=agent)
     with pytest.raises(ServiceError, match="not possible") as refused:
-        svc.offer_accept(request_id=presented.pk, user=agent)
+        offer_accept(request_id=presented.pk, user=agent)
     assert not isinstance(refused.value, Conflict)
     assert refused.value.code == "illegal_transition"
     _assert_retained_once(presented, contract, agent)
@@ -162,7 +165,7 @@ def test_a_double_click_arriving_together_accepts_once(
     presented, contract, agent, expected_state, refusal
 ):
     def click():
-        return svc.offer_accept(request_id=presented.pk, user=agent, expected_state=expected_state)
+        return offer_accept(request_id=presented.pk, user=agent, expected_state=expected_state)
 
     outcomes = _race(click, click, hold=_locked(presented))
 
@@ -180,8 +183,8 @@ def test_a_double_click_arriving_together_accepts_once(
 @threaded
 def test_two_agents_opening_the_same_contract_at_once_open_one_request(contract, agent, supervisor):
     outcomes = _race(
-        lambda: svc.cancellation_open(contract_id=contract.pk, user=agent),
-        lambda: svc.cancellation_open(contract_id=contract.pk, user=supervisor),
+        lambda: cancellation_open(contract_id=contract.pk, user=agent),
+        lambda: cancellation_open(contract_id=contract.pk, user=supervisor),
         hold=Contract.objects.filter(pk=contract.pk),
     )
 
@@ -208,10 +211,10 @@ def test_insist_and_present_from_the_same_state_leave_only_the_winners_step(
     request = walk("financial_burden")
     audit_before = _actions(request)
     steps = {
-        "insist": lambda: svc.cancellation_insist(
+        "insist": lambda: cancellation_insist(
             request_id=request.pk, user=agent, expected_state=S.FINANCIAL_BURDEN
         ),
-        "present": lambda: svc.offer_present(
+        "present": lambda: offer_present(
             request_id=request.pk,
             user=supervisor,
             offer_id=fee_offer.pk,
@@ -280,16 +283,16 @@ def test_a_service_whose_row_went_stale_before_saving_reports_a_conflict_and_cha
     connection stands in for it, to show `ConcurrentTransition` becomes `Conflict`."""
     request = walk("financial_burden")
     audit_before = _actions(request)
-    quote_for = svc._quote_for
+    quote_for = closing._quote_for
 
     def quote_then_someone_moves_the_request(locked, effective_date):
         quote = quote_for(locked, effective_date)
         CancellationRequest.objects.filter(pk=locked.pk).update(state=S.WITHDRAWN)
         return quote
 
-    monkeypatch.setattr(svc, "_quote_for", quote_then_someone_moves_the_request)
+    monkeypatch.setattr(closing, "_quote_for", quote_then_someone_moves_the_request)
     with pytest.raises(Conflict, match="at the same moment"):
-        svc.cancellation_insist(request_id=request.pk, user=agent)
+        cancellation_insist(request_id=request.pk, user=agent)
 
     kept = _fresh(request)  # the whole transaction rolled back, the interloper's write too
     assert kept.state == S.FINANCIAL_BURDEN
@@ -354,9 +357,7 @@ def test_an_accept_failing_halfway_in_its_thread_leaves_nothing_behind(
     audit_before = _actions(request)
 
     (outcome,) = _race(
-        lambda: svc.offer_accept(
-            request_id=request.pk, user=agent, expected_state=S.OFFER_PRESENTED
-        )
+        lambda: offer_accept(request_id=request.pk, user=agent, expected_state=S.OFFER_PRESENTED)
     )
 
     assert isinstance(outcome.error, ServiceError)
@@ -364,7 +365,7 @@ def test_an_accept_failing_halfway_in_its_thread_leaves_nothing_behind(
     _assert_untouched_by_the_failed_accept(request, contract)
     assert _actions(request) == audit_before
     # and nothing is stuck: with the address the same step goes through
-    svc.offer_accept(
+    offer_accept(
         request_id=request.pk,
         user=agent,
         new_address="Seoul, Mapo-gu 12",
@@ -381,10 +382,10 @@ def test_an_accept_failing_halfway_beside_a_complete_one_leaves_exactly_the_comp
 ):
     request = relocation_presented
     steps = {
-        "failing": lambda: svc.offer_accept(
+        "failing": lambda: offer_accept(
             request_id=request.pk, user=agent, expected_state=S.OFFER_PRESENTED
         ),
-        "complete": lambda: svc.offer_accept(
+        "complete": lambda: offer_accept(
             request_id=request.pk,
             user=supervisor,
             new_address="Busan, Haeundae-gu 7",
@@ -428,12 +429,10 @@ def test_an_accept_failing_halfway_beside_a_complete_one_leaves_exactly_the_comp
 def test_a_stranger_racing_the_handling_agent_changes_nothing(presented, contract, agent):
     stranger = UserFactory(username="agent-stranger", role="agent")
     outcomes = _race(
-        lambda: svc.offer_accept(
+        lambda: offer_accept(
             request_id=presented.pk, user=stranger, expected_state=S.OFFER_PRESENTED
         ),
-        lambda: svc.offer_accept(
-            request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED
-        ),
+        lambda: offer_accept(request_id=presented.pk, user=agent, expected_state=S.OFFER_PRESENTED),
         hold=_locked(presented),
         in_order=True,
     )

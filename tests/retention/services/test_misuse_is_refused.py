@@ -9,8 +9,17 @@ from django.utils import timezone
 
 from calls.models import CallTask
 from calls.services.taking import call_task_claim
-from cancellations.services import cancellations as svc
-from claims import services as claim_svc
+from cancellations.services.closing import cancellation_resume, cancellation_schedule_callback
+from cancellations.services.offers import offer_approve, offer_present
+from claims.services.compensation import compensation_propose
+from claims.services.opening import claim_open
+from claims.services.steps import (
+    claim_apologize,
+    claim_escalate,
+    claim_identify_cause,
+    claim_instruct,
+    claim_listen,
+)
 from core.errors import NotPermitted, ServiceError
 from customers.models import Contract
 from tests.factories import ContractFactory, OfferFactory, UserFactory
@@ -24,50 +33,44 @@ def test_a_supervisor_cannot_approve_an_offer_they_presented_on_an_agents_reques
     walk, supervisor, costly_offer
 ):
     request = walk("competitor")  # handled by the agent
-    svc.offer_present(request_id=request.pk, user=supervisor, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=supervisor, offer_id=costly_offer.pk)
     with pytest.raises(NotPermitted):
-        svc.offer_approve(request_id=request.pk, user=supervisor)
+        offer_approve(request_id=request.pk, user=supervisor)
     other = UserFactory(username="supervisor-second", role="supervisor")
-    svc.offer_approve(request_id=request.pk, user=other)
+    offer_approve(request_id=request.pk, user=other)
 
 
 def test_a_supervisor_cannot_instruct_a_claim_they_escalated(agent, supervisor, contract):
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Leak")
-    claim_svc.claim_apologize(claim_id=claim.pk, user=supervisor)
-    claim_svc.claim_listen(claim_id=claim.pk, user=supervisor, account="It leaks")
-    claim_svc.claim_identify_cause(
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Leak")
+    claim_apologize(claim_id=claim.pk, user=supervisor)
+    claim_listen(claim_id=claim.pk, user=supervisor, account="It leaks")
+    claim_identify_cause(
         claim_id=claim.pk, user=supervisor, root_cause="installation", description="Hose"
     )
-    claim_svc.claim_escalate(claim_id=claim.pk, user=supervisor, note="Needs a part")
+    claim_escalate(claim_id=claim.pk, user=supervisor, note="Needs a part")
     with pytest.raises(NotPermitted):
-        claim_svc.claim_instruct(claim_id=claim.pk, user=supervisor, instruction="Do it")
+        claim_instruct(claim_id=claim.pk, user=supervisor, instruction="Do it")
 
 
 def test_splitting_a_refund_still_reaches_a_supervisor(agent, contract, settings):
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Late")
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Late")
     limit = settings.CLAIMS_COMPENSATION_APPROVAL_THRESHOLD
-    first = claim_svc.compensation_propose(
-        claim_id=claim.pk, user=agent, form="refund", amount=limit
-    )
-    second = claim_svc.compensation_propose(
-        claim_id=claim.pk, user=agent, form="voucher", amount=1000
-    )
+    first = compensation_propose(claim_id=claim.pk, user=agent, form="refund", amount=limit)
+    second = compensation_propose(claim_id=claim.pk, user=agent, form="voucher", amount=1000)
     assert (first.status, second.status) == ("approved", "awaiting_approval")
 
 
 def test_a_double_click_on_give_gives_once(agent, contract):
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Late")
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Late")
     for _ in range(2):
-        claim_svc.compensation_propose(claim_id=claim.pk, user=agent, form="refund", amount=1000)
+        compensation_propose(claim_id=claim.pk, user=agent, form="refund", amount=1000)
     assert claim.compensations.count() == 1
 
 
 def test_a_double_submitted_claim_is_opened_once(agent, contract):
     key = uuid.uuid4()
     opened = [
-        claim_svc.claim_open(
-            customer_id=contract.customer_id, user=agent, subject="Noise", submission=key
-        )
+        claim_open(customer_id=contract.customer_id, user=agent, subject="Noise", submission=key)
         for _ in range(2)
     ]
     assert contract.customer.claims.count() == 1
@@ -76,11 +79,9 @@ def test_a_double_submitted_claim_is_opened_once(agent, contract):
 
 def test_a_key_sent_by_someone_else_creates_nothing(agent, supervisor, contract):
     key = uuid.uuid4()
-    claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="A", submission=key)
+    claim_open(customer_id=contract.customer_id, user=agent, subject="A", submission=key)
     with pytest.raises(ServiceError, match="already sent"):
-        claim_svc.claim_open(
-            customer_id=contract.customer_id, user=supervisor, subject="B", submission=key
-        )
+        claim_open(customer_id=contract.customer_id, user=supervisor, subject="B", submission=key)
     assert contract.customer.claims.count() == 1
 
 
@@ -94,9 +95,9 @@ def test_an_offsite_back_link_is_ignored(client_as_agent):
 
 def test_a_second_callback_at_the_same_time_is_planned_again(walk, agent, future):
     request = walk("financial_burden")
-    svc.cancellation_schedule_callback(request_id=request.pk, user=agent, callback_at=future)
-    svc.cancellation_resume(request_id=request.pk, user=agent)
-    svc.cancellation_schedule_callback(request_id=request.pk, user=agent, callback_at=future)
+    cancellation_schedule_callback(request_id=request.pk, user=agent, callback_at=future)
+    cancellation_resume(request_id=request.pk, user=agent)
+    cancellation_schedule_callback(request_id=request.pk, user=agent, callback_at=future)
     calls = CallTask.objects.filter(cancellation_request=request, kind="callback")
     assert sorted(calls.values_list("status", flat=True)) == ["done", "scheduled"]
 

@@ -7,7 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cancellations.services import cancellations as svc
+from cancellations.models import CancellationRequest
+from cancellations.services.closing import cancellation_withdraw
+from cancellations.services.offers import offer_decline, offer_present
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from demo.book import demo_seed
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +27,13 @@ def book(request, agent, reason, visit_offer, fee_offer, costly_offer):
         Contract.objects.filter(status="active").order_by("pk")[: max(request.param // 20, 1)]
     )
     for contract in contracts:
-        opened = svc.cancellation_open(contract_id=contract.pk, user=agent)
-        svc.cancellation_identify_reason(
+        opened = cancellation_open(contract_id=contract.pk, user=agent)
+        cancellation_identify_reason(
             request_id=opened.pk, user=agent, reason_id=reason("fee_burden").pk
         )
-        svc.offer_present(request_id=opened.pk, user=agent, offer_id=visit_offer.pk)
-        svc.offer_decline(request_id=opened.pk, user=agent)
-        svc.cancellation_withdraw(request_id=opened.pk, user=agent)
+        offer_present(request_id=opened.pk, user=agent, offer_id=visit_offer.pk)
+        offer_decline(request_id=opened.pk, user=agent)
+        cancellation_withdraw(request_id=opened.pk, user=agent)
     return request.param
 
 
@@ -50,8 +53,8 @@ def _console_urls(request_pk: int) -> list[tuple[str, str, str, dict]]:
 
 
 def _in_branch(agent, reason, contract_pk):
-    opened = svc.cancellation_open(contract_id=contract_pk, user=agent)
-    return svc.cancellation_identify_reason(
+    opened = cancellation_open(contract_id=contract_pk, user=agent)
+    return cancellation_identify_reason(
         request_id=opened.pk, user=agent, reason_id=reason("fee_burden").pk
     )
 
@@ -69,12 +72,12 @@ test_console_in_a_branch_with_ranked_offers.counts = {}
 
 
 def test_console_step_posts(client_as_agent, agent, reason, contract, fee_offer, book):
-    request = svc.cancellation_open(contract_id=contract.pk, user=agent)
+    request = cancellation_open(contract_id=contract.pk, user=agent)
     act = lambda name, data: _count(  # noqa: E731
         client_as_agent,
         "post",
         reverse("console_act", args=[request.pk, name]),
-        {"expected_state": svc.CancellationRequest.objects.get(pk=request.pk).state, **data},
+        {"expected_state": CancellationRequest.objects.get(pk=request.pk).state, **data},
     )
     counts = {
         "identify_reason": act("identify_reason", {"reason": reason("fee_burden").pk}),
@@ -93,14 +96,14 @@ test_console_step_posts.counts = {}
 def test_search_customer_view_and_approvals(
     client_as_supervisor, agent, supervisor, reason, contract, costly_offer, book
 ):
-    request = svc.cancellation_open(contract_id=contract.pk, user=agent)
-    svc.cancellation_identify_reason(
+    request = cancellation_open(contract_id=contract.pk, user=agent)
+    cancellation_identify_reason(
         request_id=request.pk,
         user=agent,
         reason_id=reason("competitor_cheaper").pk,
         competitor_name="Rival",
     )
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     urls = [
         ("search-name", "get", reverse("search"), {"q": "김"}),
         ("search-phone", "get", reverse("search"), {"q": "010-1234-5678"}),

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from cancellations.services import cancellations as svc
+from cancellations.services.closing import cancellation_withdraw
+from cancellations.services.offers import offer_approve, offer_present
 from tests.factories import ContractFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +233,7 @@ def test_poll_is_silent_until_something_changes(client_as_agent, opened, agent):
     version = unquote(re.search(r"poll\?seen=([^\"]+)", page).group(1))
     url = reverse("console_poll", args=[opened.pk])
     assert client_as_agent.get(url, {"seen": version}, HTTP_HX_REQUEST="true").status_code == 204
-    svc.cancellation_withdraw(request_id=opened.pk, user=agent)
+    cancellation_withdraw(request_id=opened.pk, user=agent)
     response = client_as_agent.get(url, {"seen": version}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#console"
@@ -243,11 +244,11 @@ def test_the_console_updates_when_a_supervisor_approves(
     client_as_agent, agent, supervisor, walk, costly_offer
 ):
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     body = client_as_agent.get(reverse("console", args=[request.pk])).content.decode()
     assert "Waiting for a supervisor" in body
     assert "Customer accepts" not in body
-    svc.offer_approve(request_id=request.pk, user=supervisor, note="OK for VIP")
+    offer_approve(request_id=request.pk, user=supervisor, note="OK for VIP")
     response = client_as_agent.get(
         reverse("console_poll", args=[request.pk]),
         {"seen": "awaiting_approval|insist_on_cancelling,withdraw"},
@@ -265,7 +266,7 @@ def test_approval_queue_lists_waiting_offers_and_approves(
     client_as_supervisor, agent, walk, costly_offer
 ):
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     body = client_as_supervisor.get(reverse("approvals")).content.decode()
     assert request.customer.name in body
     assert costly_offer.name_en in body
@@ -281,7 +282,7 @@ def test_approval_queue_lists_waiting_offers_and_approves(
 
 def test_denying_without_a_note_is_refused(client_as_supervisor, agent, walk, costly_offer):
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     response = client_as_supervisor.post(
         reverse("approval_deny", args=[request.pk]), {"note": ""}, HTTP_HX_REQUEST="true"
     )

@@ -15,14 +15,26 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from calls.models import Survey
-from cancellations.services import cancellations as svc
+from cancellations.services.closing import cancellation_confirm, cancellation_insist
+from cancellations.services.offers import offer_accept, offer_approve, offer_present
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
 from core.csv import csv_rows
-from reporting import analytics
-from reporting.analytics import Filters, save_rate_by, save_rate_total
+from reporting.analytics.coaching import coaching_by_agent
+from reporting.analytics.filters import Filters
+from reporting.analytics.quality import rechurn, save_value_by_offer
+from reporting.analytics.reasons import competitor_breakdown, reason_pareto, reason_spikes
+from reporting.analytics.satisfaction import satisfaction_by_touchpoint, survey_comments
+from reporting.analytics.save_rate import (
+    offer_acceptance,
+    save_rate_by,
+    save_rate_by_path,
+    save_rate_total,
+)
+from reporting.analytics.tables import TAB_TABLES, TABLES
+from reporting.analytics.winback import win_back_funnel, win_back_summary
 from reporting.models import RequestFact
 from reporting.services.facts import facts_refresh
-from reporting.views import TAB_TABLES
 from tests.factories import ContractFactory, CustomerFactory, ProductFactory, UserFactory
 from tests.retention.views.dashboard_data import (
     NOW,
@@ -39,8 +51,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(agent, reason, code, *, contract=None, competitor="", offer_note=""):
-    request = svc.cancellation_open(contract_id=(contract or ContractFactory()).pk, user=agent)
-    return svc.cancellation_identify_reason(
+    request = cancellation_open(contract_id=(contract or ContractFactory()).pk, user=agent)
+    return cancellation_identify_reason(
         request_id=request.pk,
         user=agent,
         reason_id=reason(code).pk,
@@ -51,17 +63,15 @@ def _open(agent, reason, code, *, contract=None, competitor="", offer_note=""):
 
 def _save(agent, reason, code, offer, **kwargs):
     request = _open(agent, reason, code, **kwargs)
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=offer.pk)
-    return svc.offer_accept(request_id=request.pk, user=agent)
+    offer_present(request_id=request.pk, user=agent, offer_id=offer.pk)
+    return offer_accept(request_id=request.pk, user=agent)
 
 
 def _cancel(agent, reason, code, **kwargs):
     request = _open(agent, reason, code, **kwargs)
     if request.state != "cancelling":
-        svc.cancellation_insist(request_id=request.pk, user=agent)
-    return svc.cancellation_confirm(
-        request_id=request.pk, user=agent, pickup_date=timezone.localdate()
-    )
+        cancellation_insist(request_id=request.pk, user=agent)
+    return cancellation_confirm(request_id=request.pk, user=agent, pickup_date=timezone.localdate())
 
 
 def _csv(client, name, query=""):
@@ -92,13 +102,10 @@ def test_save_rate_overall_by_reason_category_and_path(outcomes, reason, fee_off
     assert by_reason[reason("product_quality").label]["rate"] == 0.5
     by_category = {row["key"]: row["rate"] for row in save_rate_by(filters, "category")}
     assert by_category == {"financial": 1.0, "dissatisfaction": 0.5}
-    paths = {
-        row["key"]: (row["retained"], row["cancelled"])
-        for row in analytics.save_rate_by_path(filters)
-    }
+    paths = {row["key"]: (row["retained"], row["cancelled"]) for row in save_rate_by_path(filters)}
     assert paths[f"financial_burden|{fee_offer.code}:+"] == (2, 0)
     assert paths["dissatisfied"] == (0, 1)
-    offers = {row["key"]: row for row in analytics.offer_acceptance(filters)}
+    offers = {row["key"]: row for row in offer_acceptance(filters)}
     assert offers[fee_offer.code]["presented"] == 2 and offers[fee_offer.code]["rate"] == 1.0
 
 
@@ -156,10 +163,10 @@ def test_rechurn_counts_saves_that_left_again_within_each_horizon(agent, reason,
             _cancel(agent, reason, "fee_burden", contract=contract)
     facts_refresh(full=True)  # closed in the past: the nightly run copies it
     filters = Filters.from_query({"from": (now.date() - timedelta(days=400)).isoformat()})
-    rows = {row["key"]: row for row in analytics.rechurn(filters)}
+    rows = {row["key"]: row for row in rechurn(filters)}
     assert (rows[3]["saves"], rows[3]["left"], rows[3]["rate"]) == (4, 1, 0.25)
     assert (rows[6]["left"], rows[12]["left"]) == (2, 3)
-    value = analytics.save_value_by_offer(filters)
+    value = save_value_by_offer(filters)
     assert [row["saves"] for row in value] == [4]
     assert value[0]["rechurn_rate"] == 0.75
 
@@ -170,15 +177,15 @@ def test_an_offer_that_costs_more_than_it_keeps_is_flagged(agent, reason, costly
     contract = ContractFactory(monthly_fee=30000, start_date=now.date() - timedelta(days=900))
     with time_machine.travel(now - timedelta(days=40)):
         request = _open(agent, reason, "fee_burden", contract=contract)
-        svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+        offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
         supervisor = UserFactory(username="boss", role="supervisor")
-        svc.offer_approve(request_id=request.pk, user=supervisor)
-        svc.offer_accept(request_id=request.pk, user=agent)
+        offer_approve(request_id=request.pk, user=supervisor)
+        offer_accept(request_id=request.pk, user=agent)
     _cancel(agent, reason, "fee_burden", contract=contract)
     facts_refresh(full=True)  # closed in the past: the nightly run copies it
     fact = RequestFact.objects.get(request=request)
     assert fact.rechurn_days == 40 and fact.offer_cost > 30000
-    rows = analytics.save_value_by_offer(Filters.from_query({}))
+    rows = save_value_by_offer(Filters.from_query({}))
     assert rows[0]["kept"] == fact.monthly_fee  # one month of fees before they left
     assert rows[0]["cost"] == fact.offer_cost and rows[0]["over_discounting"] is True
 
@@ -198,14 +205,14 @@ def test_reason_pareto_counts_shares_and_revenue_lost(agent, reason):
                 offer_note="3 months free",
             )
     facts_refresh()
-    rows = analytics.reason_pareto(Filters.from_query({}))
+    rows = reason_pareto(Filters.from_query({}))
     assert [(r["key"], r["n"]) for r in rows] == [
         (reason("fee_burden").pk, 3),
         (reason("competitor_cheaper").pk, 1),
     ]
     assert rows[0]["share"] == 0.75 and rows[1]["cumulative"] == 1.0
     assert rows[0]["monthly_revenue"] == 90000
-    assert analytics.competitor_breakdown(Filters.from_query({})) == [
+    assert competitor_breakdown(Filters.from_query({})) == [
         {"key": "Rival Rentals", "label": "Rival Rentals", "n": 1, "offered": "3 months free"}
     ]
 
@@ -220,7 +227,7 @@ def test_a_reason_whose_share_jumps_this_week_is_flagged(agent, reason):
         _cancel(agent, reason, "fee_burden")
     _cancel(agent, reason, "product_quality")
     facts_refresh(full=True)  # closed in the past: the nightly run copies it
-    spikes = analytics.reason_spikes(Filters.from_query({}))
+    spikes = reason_spikes(Filters.from_query({}))
     assert [s["key"] for s in spikes] == [reason("fee_burden").pk]
     assert spikes[0]["share_now"] == 0.75 and spikes[0]["share_before"] == 0.25
 
@@ -231,7 +238,7 @@ def test_no_spike_when_shares_hold_steady(agent, reason):
             _cancel(agent, reason, "fee_burden")
             _cancel(agent, reason, "product_quality")
     facts_refresh(full=True)  # closed in the past: the nightly run copies it
-    assert analytics.reason_spikes(Filters.from_query({})) == []
+    assert reason_spikes(Filters.from_query({})) == []
 
 
 # ---- win-back, satisfaction -----------------------------------------------------------------
@@ -284,7 +291,7 @@ def test_win_back_funnel_recovery_rate_and_six_month_retention(supervisor):
         closed_at=timezone.now(),
     )
     filters = Filters.from_query({"from": (departed - timedelta(days=1)).isoformat()})
-    summary = analytics.win_back_summary(filters)
+    summary = win_back_summary(filters)
     assert (summary["departed"], summary["targeted"], summary["reached"], summary["won"]) == (
         10,
         8,
@@ -294,9 +301,9 @@ def test_win_back_funnel_recovery_rate_and_six_month_retention(supervisor):
     assert summary["recovery_rate"] == 3 / 8 and summary["reference"] == 0.30
     assert summary["recovered"] == 10000 * 12 * 2 + 20000 * 24
     assert (summary["care"], summary["care_rate"]) == (2, 0.5)
-    [month] = analytics.win_back_funnel(filters, "month")
+    [month] = win_back_funnel(filters, "month")
     assert (month["departed"], month["won"], month["recovery_rate"]) == (10, 3, 3 / 8)
-    [quarter] = analytics.win_back_funnel(filters, "quarter")
+    [quarter] = win_back_funnel(filters, "quarter")
     assert quarter["label"].endswith(f"Q{(departed.month - 1) // 3 + 1}")
 
 
@@ -317,10 +324,10 @@ def test_satisfaction_by_touchpoint_and_comments():
             comment=comment,
             would_return=score >= 4,
         )
-    rows = {r["key"]: r for r in analytics.satisfaction_by_touchpoint(Filters.from_query({}))}
+    rows = {r["key"]: r for r in satisfaction_by_touchpoint(Filters.from_query({}))}
     assert rows["save"]["score"] == 4 and rows["save"]["happy_rate"] == 0.5
     assert rows["claim"]["answered"] == 1 and rows["claim"]["return_rate"] == 0
-    comments = analytics.survey_comments(Filters.from_query({}))
+    comments = survey_comments(Filters.from_query({}))
     assert sorted(c["comment"] for c in comments) == ["great", "slow"]
 
 
@@ -508,7 +515,7 @@ def _counts(client) -> dict:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("dashboards"), {"tab": tab}).status_code == 200
         counts[tab] = len(queries)
-    for name in [*analytics.TABLES, "requests"]:
+    for name in [*TABLES, "requests"]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("dashboard_csv", args=[name]))
             b"".join(response.streaming_content)
@@ -536,7 +543,7 @@ def test_dashboard_queries_are_the_same_whatever_the_data(client_as_supervisor, 
 def test_every_table_is_a_csv(client_as_supervisor, outcomes):
     """From the services through the facts to the file (each table's exact contents on
     hand-built facts: test_dashboards_metrics.py)."""
-    for name in analytics.TABLES:
+    for name in TABLES:
         rows = _csv(client_as_supervisor, name)
         assert rows[0][0].startswith("\ufeff")  # Excel reads it as UTF-8
     rows = _csv(client_as_supervisor, "save-rate-category")
@@ -614,7 +621,7 @@ def test_coaching_scores_each_agent_by_the_surveys_of_their_calls(outcomes, agen
         assert survey.agent_id == handled.agent_id
         survey_answer(token=survey.token, csat=csat)
         scores.setdefault(handled.agent_id, []).append(csat)
-    rows = {r["key"]: r for r in analytics.coaching_by_agent(Filters.from_query({}))}
+    rows = {r["key"]: r for r in coaching_by_agent(Filters.from_query({}))}
     assert (rows[agent.pk]["score"], rows[agent.pk]["answered"]) == (4, 2)
-    only_mine = analytics.coaching_by_agent(Filters.from_query({"agent": str(agent.pk)}))
+    only_mine = coaching_by_agent(Filters.from_query({"agent": str(agent.pk)}))
     assert [(r["key"], r["answered"]) for r in only_mine] == [(agent.pk, 2)]

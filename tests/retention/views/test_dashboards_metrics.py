@@ -11,9 +11,16 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reporting import analytics
-from reporting.analytics import Filters, save_rate_by, save_rate_total
-from reporting.views import TAB_TABLES, TABLE_TABS, TABS
+from reporting.analytics import winback as winback_figures
+from reporting.analytics.claims import claim_step_times, claims_by_cause, claims_summary
+from reporting.analytics.coaching import coaching_by_agent, offers_by_agent
+from reporting.analytics.filters import Filters
+from reporting.analytics.labels import Labels
+from reporting.analytics.reasons import competitor_breakdown, reason_pareto, reason_trend
+from reporting.analytics.satisfaction import satisfaction_by_touchpoint, survey_comments
+from reporting.analytics.save_rate import save_rate_by, save_rate_total
+from reporting.analytics.tables import PAGE_ROWS, TAB_TABLES, TABLE_TABS, TABLES, TABS
+from reporting.analytics.winback import win_back_funnel, win_back_summary
 from tests.retention.views.dashboard_data import NOW, book, survey
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +53,7 @@ def _csv(client, name, query=None) -> list[list[str]]:
 def test_claims_by_root_cause_escalations_deadlines_compensation_cancellations(data):
     """Two product defects (one escalated, deadlines one met and one missed, KRW 50,000
     compensation, one led to a cancellation) and a billing claim without a deadline."""
-    rows = analytics.claims_by_cause(_all())
+    rows = claims_by_cause(_all())
     assert [(r["key"], r["label"], r["n"]) for r in rows] == [
         ("product_defect", "Product defect", 2),
         ("billing", "Billing", 1),
@@ -64,7 +71,7 @@ def test_claims_by_root_cause_escalations_deadlines_compensation_cancellations(d
 
 
 def test_claims_summary_over_every_claim_of_the_period(data):
-    summary = analytics.claims_summary(_all())
+    summary = claims_summary(_all())
     assert summary["n"] == 3
     assert summary["escalation_rate"] == 1 / 3
     assert summary["deadline_rate"] == 1 / 2
@@ -73,12 +80,12 @@ def test_claims_summary_over_every_claim_of_the_period(data):
 
 
 def test_claims_summary_of_an_empty_period_is_zero_not_an_error(data):
-    summary = analytics.claims_summary(_all(**{"from": "2020-01-01", "to": "2020-01-31"}))
+    summary = claims_summary(_all(**{"from": "2020-01-01", "to": "2020-01-31"}))
     assert (summary["n"], summary["compensation"], summary["escalation_rate"]) == (0, 0, None)
 
 
 def test_claim_time_per_step_averages_only_the_claims_that_went_through_it(data):
-    steps = {r["key"]: r["seconds"] for r in analytics.claim_step_times(_all())}
+    steps = {r["key"]: r["seconds"] for r in claim_step_times(_all())}
     assert steps["seconds_apology"] == (60 + 120 + 30) / 3
     assert steps["seconds_listening"] == pytest.approx((300 + 100 + 60) / 3)
     assert steps["seconds_cause"] == (120 + 80) / 2  # the billing claim skipped it
@@ -95,7 +102,7 @@ def test_claim_time_per_step_averages_only_the_claims_that_went_through_it(data)
 def test_coaching_figures_per_agent(data):
     """Alice: two saves and a cancellation, two offers in three calls, two claims, surveys
     5 and 4. Bob: two cancellations, one offer per call, one claim, surveys 2 and 1."""
-    rows = analytics.coaching_by_agent(_all())
+    rows = coaching_by_agent(_all())
     assert [r["label"] for r in rows] == ["Alice Kim", "Bob Lee"]  # the busiest first
     alice, bob = rows
     assert (alice["retained"], alice["cancelled"], alice["rate"]) == (2, 1, 2 / 3)
@@ -110,7 +117,7 @@ def test_coaching_figures_per_agent(data):
 
 
 def test_offers_each_agent_used_presented_and_accepted(data):
-    rows = analytics.offers_by_agent(_all())
+    rows = offers_by_agent(_all())
     assert [
         (r["agent"], r["code"], r["label"], r["presented"], r["accepted"], r["rate"]) for r in rows
     ] == [
@@ -119,7 +126,7 @@ def test_offers_each_agent_used_presented_and_accepted(data):
         ("Bob Lee", "FEE", "Fee cut", 1, 0, 0.0),
         ("Bob Lee", "VISIT", "Free visit", 1, 0, 0.0),
     ]
-    only_bob = analytics.offers_by_agent(_all(agent=str(data.bob.pk)))
+    only_bob = offers_by_agent(_all(agent=str(data.bob.pk)))
     assert {r["agent"] for r in only_bob} == {"Bob Lee"}
 
 
@@ -136,7 +143,7 @@ def test_offers_used_counts_every_call_on_a_path_and_each_offer_on_it(data, reas
             retained=True,
             path="financial_burden|FEE:-|VISIT:+",
         )
-    rows = {(r["agent"], r["code"]): r for r in analytics.offers_by_agent(_all())}
+    rows = {(r["agent"], r["code"]): r for r in offers_by_agent(_all())}
     assert (rows["Alice Kim", "FEE"]["presented"], rows["Alice Kim", "FEE"]["accepted"]) == (3, 1)
     assert (rows["Alice Kim", "VISIT"]["presented"], rows["Alice Kim", "VISIT"]["accepted"]) == (
         2,
@@ -149,7 +156,7 @@ def test_offers_used_counts_every_call_on_a_path_and_each_offer_on_it(data, reas
 
 def test_reason_trend_counts_each_leading_reason_per_week(data):
     """Cancellations: product quality twice this week, a cheaper competitor last week."""
-    trend = analytics.reason_trend(_all())
+    trend = reason_trend(_all())
     assert trend["weeks"][0] == "2025-03-17"  # the Monday of the week the period starts in
     assert trend["weeks"][-2:] == ["2025-06-09", "2025-06-16"]
     assert len(trend["weeks"]) == 14  # every week, with or without cancellations
@@ -161,7 +168,7 @@ def test_reason_trend_counts_each_leading_reason_per_week(data):
 
 
 def test_reason_trend_keeps_only_the_leading_reasons(data):
-    trend = analytics.reason_trend(_all(), top=1)
+    trend = reason_trend(_all(), top=1)
     assert [s["label"] for s in trend["series"]] == ["Product quality or performance"]
 
 
@@ -188,33 +195,33 @@ def test_product_category_filter_narrows_every_tab(data):
     bidets = _all(product_category="bidet")
     assert save_rate_total(bidets) == {"retained": 0, "cancelled": 2, "rate": 0.0}
     assert [r["label"] for r in save_rate_by(bidets, "product")] == ["Bidet Two"]
-    assert analytics.claims_summary(bidets)["n"] == 1
-    assert analytics.win_back_summary(bidets)["departed"] == 1  # December's is older
+    assert claims_summary(bidets)["n"] == 1
+    assert win_back_summary(bidets)["departed"] == 1  # December's is older
     a_year = Filters.from_query({"product_category": "bidet"}, default_days=365)
-    assert analytics.win_back_summary(a_year)["departed"] == 2
-    assert [r["label"] for r in analytics.reason_pareto(bidets)] == [
+    assert win_back_summary(a_year)["departed"] == 2
+    assert [r["label"] for r in reason_pareto(bidets)] == [
         "Product quality or performance",
         "A competitor is cheaper",
     ]
-    touchpoints = {r["key"]: r["score"] for r in analytics.satisfaction_by_touchpoint(bidets)}
+    touchpoints = {r["key"]: r["score"] for r in satisfaction_by_touchpoint(bidets)}
     assert touchpoints == {"cancellation": 2, "claim": 1}  # the bidet call's and claim's
-    [bob] = analytics.coaching_by_agent(bidets)
+    [bob] = coaching_by_agent(bidets)
     assert (bob["label"], bob["score"], bob["answered"]) == ("Bob Lee", 1.5, 2)
     purifiers = _all(product_category="water_purifier")
-    touchpoints = {r["key"] for r in analytics.satisfaction_by_touchpoint(purifiers)}
+    touchpoints = {r["key"] for r in satisfaction_by_touchpoint(purifiers)}
     assert touchpoints == {"save", "win_back"}  # a save call and a won-back contract
 
 
 def test_value_tier_filter_narrows_every_tab(data):
     vip = _all(value_tier="vip")
     assert save_rate_total(vip) == {"retained": 1, "cancelled": 0, "rate": 1.0}
-    summary = analytics.claims_summary(vip)
+    summary = claims_summary(vip)
     assert (summary["n"], summary["compensation"]) == (1, 10000)
-    assert analytics.win_back_summary(vip)["won"] == 1
-    assert [r["key"] for r in analytics.satisfaction_by_touchpoint(vip)] == ["win_back"]
+    assert win_back_summary(vip)["won"] == 1
+    assert [r["key"] for r in satisfaction_by_touchpoint(vip)] == ["win_back"]
     gold = _all(value_tier="gold")
     assert save_rate_total(gold) == {"retained": 0, "cancelled": 1, "rate": 0.0}
-    assert analytics.competitor_breakdown(gold)[0]["key"] == "Rival Rentals"
+    assert competitor_breakdown(gold)[0]["key"] == "Rival Rentals"
 
 
 def test_reason_filter_keeps_the_surveys_about_that_reason(data):
@@ -222,13 +229,13 @@ def test_reason_filter_keeps_the_surveys_about_that_reason(data):
     claim has no cancellation reason) drop out, while the claims tab ignores the filter."""
     quality = _all(reason=str(data.reasons["product_quality"].pk))
     assert save_rate_total(quality) == {"retained": 0, "cancelled": 2, "rate": 0.0}
-    touchpoints = {r["key"] for r in analytics.satisfaction_by_touchpoint(quality)}
+    touchpoints = {r["key"] for r in satisfaction_by_touchpoint(quality)}
     assert touchpoints == {"cancellation", "win_back"}
-    comments = [c["comment"] for c in analytics.survey_comments(quality)]
+    comments = [c["comment"] for c in survey_comments(quality)]
     assert comments == ["Took too long"]
-    assert analytics.claims_summary(quality)["n"] == 3
+    assert claims_summary(quality)["n"] == 3
     financial = _all(reason_category="financial")
-    assert {r["key"] for r in analytics.satisfaction_by_touchpoint(financial)} == {"save"}
+    assert {r["key"] for r in satisfaction_by_touchpoint(financial)} == {"save"}
 
 
 def test_a_survey_about_nothing_is_left_out_by_product_and_reason_filters(data):
@@ -238,8 +245,8 @@ def test_a_survey_about_nothing_is_left_out_by_product_and_reason_filters(data):
         answered_at=NOW,
         csat=3,
     )
-    assert analytics.satisfaction_by_touchpoint(_all())[1]["answered"] == 2
-    save = analytics.satisfaction_by_touchpoint(_all(product_category="water_purifier"))[0]
+    assert satisfaction_by_touchpoint(_all())[1]["answered"] == 2
+    save = satisfaction_by_touchpoint(_all(product_category="water_purifier"))[0]
     assert (save["key"], save["answered"]) == ("save", 1)
 
 
@@ -465,8 +472,8 @@ EXPECTED_CSV = {
 
 
 def test_every_table_has_its_expected_csv_and_is_on_one_tab():
-    assert set(EXPECTED_CSV) == set(analytics.TABLES)
-    assert set(TABLE_TABS) == set(analytics.TABLES)
+    assert set(EXPECTED_CSV) == set(TABLES)
+    assert set(TABLE_TABS) == set(TABLES)
     listed = [name for names in TAB_TABLES.values() for name in names]
     assert len(listed) == len(set(listed))  # no table on two tabs: one default period each
     assert set(TAB_TABLES) == set(TABS)
@@ -550,7 +557,7 @@ def test_a_table_cut_on_the_page_streams_whole_as_csv(
         path="competitor",
         competitor_name="Cheap Rentals",
     )
-    monkeypatch.setitem(analytics.PAGE_ROWS, name, 1)
+    monkeypatch.setitem(PAGE_ROWS, name, 1)
     response = client_as_supervisor.get(reverse("dashboards"), {"tab": tab})
     rows = _csv(client_as_supervisor, name)
     [table] = [t for t in response.context["tables"] if t.name == name]
@@ -560,7 +567,7 @@ def test_a_table_cut_on_the_page_streams_whole_as_csv(
 
 
 def test_the_page_limits_are_the_usual_ones():
-    assert analytics.PAGE_ROWS == {
+    assert PAGE_ROWS == {
         "save-rate-path": 100,
         "competitors": 50,
         "comments": 30,
@@ -571,8 +578,8 @@ def test_the_page_limits_are_the_usual_ones():
 def test_comments_stream_every_row_read_in_chunks(data):
     """The CSV reads the comments lazily (a generator over a chunked cursor), never all
     into a list; the page gets a list of its first rows."""
-    whole = analytics.TABLES["comments"](_all(), analytics.Labels(), whole=True)
-    page = analytics.TABLES["comments"](_all(), analytics.Labels())
+    whole = TABLES["comments"](_all(), Labels(), whole=True)
+    page = TABLES["comments"](_all(), Labels())
     assert not isinstance(whole.rows, list)
     assert len(list(whole.rows)) == 3
     assert isinstance(page.rows, list) and not page.more
@@ -580,7 +587,7 @@ def test_comments_stream_every_row_read_in_chunks(data):
 
 def test_the_quarter_label_is_translated_with_its_placeholders(data, monkeypatch):
     korean = {"%(year)d Q%(quarter)d": "%(year)d년 %(quarter)d분기"}
-    monkeypatch.setattr(analytics, "_", lambda message: korean.get(message, message))
+    monkeypatch.setattr(winback_figures, "_", lambda message: korean.get(message, message))
     a_year = Filters.from_query({}, default_days=365)
-    labels = [r["label"] for r in analytics.win_back_funnel(a_year, "quarter")]
+    labels = [r["label"] for r in win_back_funnel(a_year, "quarter")]
     assert labels == ["2024년 4분기", "2025년 2분기"]

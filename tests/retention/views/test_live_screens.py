@@ -19,10 +19,15 @@ from accounts.roles import Role
 from calls.choices import CallTaskKind
 from calls.services.planning import call_task_request
 from calls.services.taking import call_task_claim
-from cancellations.services import cancellations as svc
+from cancellations.services.handling import cancellation_notes_save, cancellation_tag_customer_type
+from cancellations.services.offers import offer_approve, offer_present
+from cancellations.services.opening import cancellation_open
 from catalog.models import CustomerType
-from claims import services as claim_svc
 from claims.choices import ClaimState
+from claims.services.compensation import compensation_decide, compensation_propose
+from claims.services.handling import claim_notes_save
+from claims.services.opening import claim_open
+from claims.services.steps import claim_instruct
 from desk.services.supervision import handler_change
 from tests.claims.helpers import walk_to
 from tests.factories import ContractFactory, UserFactory
@@ -79,10 +84,10 @@ def test_the_console_hears_a_supervisors_decision(
     client_as_agent, agent, someone_else, walk, costly_offer
 ):
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     screen = _console(client_as_agent, request)
     screen.assert_silent()
-    svc.offer_approve(request_id=request.pk, user=someone_else, note="Go ahead")
+    offer_approve(request_id=request.pk, user=someone_else, note="Go ahead")
     screen.assert_hears("Approved by a supervisor", "Go ahead")
 
 
@@ -91,10 +96,10 @@ def test_the_console_hears_a_take_over_and_others_notes_and_a_tag(
 ):
     request = walk("financial_burden")
     screen = _console(client_as_agent, request)
-    svc.cancellation_notes_save(request_id=request.pk, user=someone_else, notes="Called twice")
+    cancellation_notes_save(request_id=request.pk, user=someone_else, notes="Called twice")
     screen.assert_hears('class="notes-by-other"', "Called twice", "오세영 changed these notes")
     loud = CustomerType.objects.get(code="loud_protester")
-    svc.cancellation_tag_customer_type(
+    cancellation_tag_customer_type(
         request_id=request.pk, user=someone_else, customer_type_id=loud.pk
     )
     screen.assert_hears(escape(loud.tips))
@@ -115,7 +120,7 @@ def test_the_console_hears_a_take_over_and_others_notes_and_a_tag(
 
 def test_the_console_is_silent_while_only_time_passes(client_as_agent, agent, walk, costly_offer):
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         screen = _console(client_as_agent, request)
         clock.shift(timedelta(seconds=40))  # the customer waits on hold: the clock ticks
@@ -125,7 +130,7 @@ def test_the_console_is_silent_while_only_time_passes(client_as_agent, agent, wa
 def test_my_own_notes_do_not_redraw_my_console(client_as_agent, agent, walk):
     request = walk("financial_burden")
     screen = _console(client_as_agent, request)
-    svc.cancellation_notes_save(request_id=request.pk, user=agent, notes="my own words")
+    cancellation_notes_save(request_id=request.pk, user=agent, notes="my own words")
     screen.assert_silent()
 
 
@@ -136,27 +141,25 @@ def test_the_claim_console_hears_compensation_decisions_instructions_and_notes(
     client_as_agent, agent, someone_else
 ):
     contract = ContractFactory()
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Leak")
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Leak")
     screen = Screen(
         client_as_agent,
         reverse("claim_console", args=[claim.pk]),
         reverse("claim_poll", args=[claim.pk]),
     )
-    compensation = claim_svc.compensation_propose(
+    compensation = compensation_propose(
         claim_id=claim.pk, user=agent, form="voucher", amount=60_000
     )
     screen.assert_hears("Waiting for a supervisor")
-    claim_svc.compensation_decide(
+    compensation_decide(
         compensation_id=compensation.pk, user=someone_else, approve=True, note="Fine by me"
     )
     screen.assert_hears("Approved", "Fine by me")
     walk_to(claim, ClaimState.ESCALATED, user=agent)
     screen.assert_hears("Escalated")
-    claim_svc.claim_instruct(
-        claim_id=claim.pk, user=someone_else, instruction="Replace the unit today"
-    )
+    claim_instruct(claim_id=claim.pk, user=someone_else, instruction="Replace the unit today")
     screen.assert_hears("Replace the unit today", "오세영")
-    claim_svc.claim_notes_save(claim_id=claim.pk, user=someone_else, notes="Spoke to the tech")
+    claim_notes_save(claim_id=claim.pk, user=someone_else, notes="Spoke to the tech")
     screen.assert_hears("Spoke to the tech")
 
 
@@ -168,11 +171,11 @@ def test_the_queue_hears_new_work_and_hand_overs(
 ):
     screen = Screen(client_as_supervisor, reverse("approvals"))
     request = walk("competitor")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     screen.assert_hears(f'data-request="{request.pk}"')
     contract = ContractFactory()
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
-    claim_svc.compensation_propose(claim_id=claim.pk, user=agent, form="voucher", amount=80_000)
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
+    compensation_propose(claim_id=claim.pk, user=agent, form="voucher", amount=80_000)
     screen.assert_hears("data-compensation=")
     from cancellations.models import CancellationRequest
 
@@ -188,9 +191,9 @@ def test_the_queue_hears_new_work_and_hand_overs(
 
 def test_the_floor_hears_a_new_call_and_a_claim(client_as_supervisor, agent, contract):
     screen = Screen(client_as_supervisor, reverse("floor"))
-    request = svc.cancellation_open(contract_id=contract.pk, user=agent)
+    request = cancellation_open(contract_id=contract.pk, user=agent)
     screen.assert_hears(f'data-call="{request.pk}"')
-    claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
+    claim_open(customer_id=contract.customer_id, user=agent, subject="Noise")
     screen.assert_hears("agent-kim")
 
 

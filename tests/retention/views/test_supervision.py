@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from cancellations.models import CancellationRequest
-from cancellations.services import cancellations as svc
-from claims import services as claim_svc
+from cancellations.services.offers import offer_accept, offer_present
+from claims.services.handling import claim_request_manager
+from claims.services.opening import claim_open
 from core.models import AuditEntry
 from tests.factories import UserFactory
 
@@ -69,8 +70,8 @@ def test_agents_cannot_take_over(client, login, walk):
 def test_a_claim_customer_asking_for_a_manager_and_take_over(
     client, login, contract, agent, supervisor
 ):
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Rude")
-    claim_svc.claim_request_manager(claim_id=claim.pk, user=agent)
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Rude")
+    claim_request_manager(claim_id=claim.pk, user=agent)
     login(supervisor)
     assert f'data-manager-claim="{claim.pk}"' in client.get(reverse("approvals")).content.decode()
     client.post(reverse("claim_hand_over", args=[claim.pk]), {"take": "1"})
@@ -82,8 +83,8 @@ def test_the_floor_shows_who_is_on_calls_and_today_so_far(
     client, login, walk, agent, supervisor, fee_offer, django_assert_max_num_queries
 ):
     request = walk("financial_burden")
-    svc.offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
-    svc.offer_accept(request_id=request.pk, user=agent)
+    offer_present(request_id=request.pk, user=agent, offer_id=fee_offer.pk)
+    offer_accept(request_id=request.pk, user=agent)
     walk_again = walk  # a second, still open call for the same agent on another contract
     from tests.factories import ContractFactory
 

@@ -12,10 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.services import cancellations as svc
-from claims import services as claim_svc
+from cancellations.services.closing import cancellation_resume, cancellation_schedule_callback
+from cancellations.services.handling import cancellation_request_manager
+from cancellations.services.offers import offer_deny, offer_present
 from claims.choices import ClaimState, CompensationForm
 from claims.models import Claim, Compensation
+from claims.services.compensation import compensation_propose
+from claims.services.handling import claim_request_manager
+from claims.services.opening import claim_open
 from core.models import AuditEntry
 from desk.services.supervision import claim_hand_over
 from tests.claims.helpers import walk_to
@@ -65,32 +69,32 @@ def one_of_each(clock, walk, agent, product, costly_offer):
 
     def build(tag=""):
         approval = walk("competitor", contract_=_contract(product))
-        svc.offer_present(request_id=approval.pk, user=agent, offer_id=costly_offer.pk)
+        offer_present(request_id=approval.pk, user=agent, offer_id=costly_offer.pk)
         OfferPresentation.objects.filter(request=approval).update(approval_requested_at=_ago(100))
 
         asking = walk("dissatisfied", contract_=_contract(product))
-        svc.cancellation_request_manager(request_id=asking.pk, user=agent)
+        cancellation_request_manager(request_id=asking.pk, user=agent)
         CancellationRequest.objects.filter(pk=asking.pk).update(manager_requested_at=_ago(30))
 
         vip = _contract(product, "vip")
-        escalated = claim_svc.claim_open(
+        escalated = claim_open(
             customer_id=vip.customer_id, contract_id=vip.pk, user=agent, subject=f"Leak{tag}"
         )
         walk_to(escalated, ClaimState.ESCALATED, user=agent)
         Claim.objects.filter(pk=escalated.pk).update(escalated_at=_ago(50))
 
         gold = _contract(product, "gold")
-        generous = claim_svc.claim_open(
+        generous = claim_open(
             customer_id=gold.customer_id, contract_id=gold.pk, user=agent, subject="Noise"
         )
         walk_to(generous, ClaimState.COUNTERMEASURE_PLANNED, user=agent)
-        compensation = claim_svc.compensation_propose(
+        compensation = compensation_propose(
             claim_id=generous.pk, user=agent, form=CompensationForm.VOUCHER, amount=90_000
         )
         Compensation.objects.filter(pk=compensation.pk).update(proposed_at=_ago(10))
 
         late_contract = _contract(product)
-        late = claim_svc.claim_open(
+        late = claim_open(
             customer_id=late_contract.customer_id,
             contract_id=late_contract.pk,
             user=agent,
@@ -150,7 +154,7 @@ def test_a_poll_hears_nothing_new_while_only_time_passes(
     again = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert again.status_code == 204
     asking = walk("financial_burden", contract_=_contract(product))
-    svc.cancellation_request_manager(request_id=asking.pk, user=agent)
+    cancellation_request_manager(request_id=asking.pk, user=agent)
     changed = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert changed.status_code == 200
     assert f'data-manager-request="{asking.pk}"' in changed.content.decode()
@@ -191,9 +195,9 @@ def test_taking_over_a_claim_is_audited_and_said(client, login, supervisor, one_
 
 def test_asking_for_a_manager_is_audited_on_both_machines(agent, walk, contract):
     request = walk("dissatisfied")
-    svc.cancellation_request_manager(request_id=request.pk, user=agent)
-    claim = claim_svc.claim_open(customer_id=contract.customer_id, user=agent, subject="Rude")
-    claim_svc.claim_request_manager(claim_id=claim.pk, user=agent)
+    cancellation_request_manager(request_id=request.pk, user=agent)
+    claim = claim_open(customer_id=contract.customer_id, user=agent, subject="Rude")
+    claim_request_manager(claim_id=claim.pk, user=agent)
     actions = AuditEntry.objects.filter(action="request_manager", user=agent)
     assert sorted(e.subject_id for e in actions) == sorted([request.pk, claim.pk])
     assert {(e.source, e.target) for e in actions} == {
@@ -230,10 +234,10 @@ def test_the_floor_lists_each_live_call_with_its_time_and_leaves_callbacks_out(
     live = walk("financial_burden", contract_=_contract(product))
     CancellationRequest.objects.filter(pk=live.pk).update(opened_at=_ago(125))
     promised = walk("dissatisfied", contract_=_contract(product))
-    svc.cancellation_schedule_callback(request_id=promised.pk, user=agent, callback_at=future)
+    cancellation_schedule_callback(request_id=promised.pk, user=agent, callback_at=future)
     other = UserFactory(username="agent-lee", role="agent", first_name="Lee")
     claim_contract = _contract(product)
-    claim = claim_svc.claim_open(
+    claim = claim_open(
         customer_id=claim_contract.customer_id, contract_id=claim_contract.pk, user=other,
         subject="Leak",
     )  # fmt: skip
@@ -262,9 +266,7 @@ def test_the_floor_query_count_does_not_grow_with_the_floor(
         person = UserFactory(username=f"agent-{n}", role="agent")
         walk("dissatisfied", contract_=_contract(product), user=person)
         extra = _contract(product)
-        claim_svc.claim_open(
-            customer_id=extra.customer_id, contract_id=extra.pk, user=person, subject="x"
-        )
+        claim_open(customer_id=extra.customer_id, contract_id=extra.pk, user=person, subject="x")
     with CaptureQueriesContext(connection) as large:
         body = client.get(reverse("floor")).content.decode()
     assert body.count("data-call=") == 6
@@ -323,16 +325,14 @@ def test_a_decision_on_an_offer_no_longer_waiting_is_refused_and_changes_nothing
     client, login, clock, walk, agent, supervisor, other_supervisor, product, costly_offer
 ):
     request = walk("competitor", contract_=_contract(product))
-    first = svc.offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
+    first = offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     login(supervisor)
     screen = client.get(reverse("approvals"), HTTP_HX_REQUEST="true").content.decode()
     version = re.search(r"\?seen=(\w+)", screen).group(1)
     assert f'name="presentation" value="{first.pk}"' in screen
     # Meanwhile another supervisor denies it, and the agent puts a costlier one on hold.
-    svc.offer_deny(request_id=request.pk, user=other_supervisor, note="Too much")
-    second = svc.offer_present(
-        request_id=request.pk, user=agent, offer_id=_second_costly_offer().pk
-    )
+    offer_deny(request_id=request.pk, user=other_supervisor, note="Too much")
+    second = offer_present(request_id=request.pk, user=agent, offer_id=_second_costly_offer().pk)
     # The queue hears about it (same request, another offer waiting) ...
     poll = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert poll.status_code == 200
@@ -366,14 +366,14 @@ def test_a_supervisors_own_items_have_no_decision_for_them(
     client, login, clock, walk, supervisor, product, costly_offer
 ):
     own = walk("competitor", contract_=_contract(product), user=supervisor)
-    svc.offer_present(request_id=own.pk, user=supervisor, offer_id=costly_offer.pk)
+    offer_present(request_id=own.pk, user=supervisor, offer_id=costly_offer.pk)
     gold = _contract(product, "gold")
-    claim = claim_svc.claim_open(
+    claim = claim_open(
         customer_id=gold.customer_id, contract_id=gold.pk, user=supervisor, subject="Noise"
     )
     walk_to(claim, ClaimState.COUNTERMEASURE_PLANNED, user=supervisor)
     for amount in (60_000, 70_000):  # two on one claim: each row its own controls
-        claim_svc.compensation_propose(
+        compensation_propose(
             claim_id=claim.pk, user=supervisor, form=CompensationForm.VOUCHER, amount=amount
         )
     login(supervisor)
@@ -397,11 +397,11 @@ def test_the_floor_counts_an_idle_open_call_apart_and_times_a_resumed_callback(
         opened_at=_ago(3 * 86400), updated_at=_ago(3 * 86400)
     )
     resumed = walk("financial_burden", contract_=_contract(product))
-    svc.cancellation_schedule_callback(
+    cancellation_schedule_callback(
         request_id=resumed.pk, user=agent, callback_at=NOW + timedelta(minutes=1)
     )
     clock.shift(timedelta(minutes=1))  # the promised call; the floor looks 30 s in
-    svc.cancellation_resume(request_id=resumed.pk, user=agent)
+    cancellation_resume(request_id=resumed.pk, user=agent)
     CancellationRequest.objects.filter(pk=resumed.pk).update(opened_at=_ago(86400))
     clock.shift(timedelta(seconds=30))
     login(supervisor)
