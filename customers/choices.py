@@ -43,6 +43,12 @@ class ContractStatus(TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class BillingEventKind(TextChoices):
+    PAYMENT_FAILED = "payment.failed", _("Payment failed")
+    PAYMENT_RECOVERED = "payment.recovered", _("Payment recovered")
+    RENEWAL_DUE = "contract.renewal_due", _("Renewal due")
+
+
 class AmendmentKind(TextChoices):
     FEE_ADJUSTMENT = "fee_adjustment", _("Fee adjustment")
     PRODUCT_CHANGE = "product_change", _("Product change")

@@ -10,18 +10,31 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import months_between
-from customers.choices import AmendmentKind, ContractStatus, ProductCategory, Region, ValueTier
+from customers.choices import (
+    AmendmentKind,
+    BillingEventKind,
+    ContractStatus,
+    ProductCategory,
+    Region,
+    ValueTier,
+)
 from customers.phones import phone_format, phone_mask
 
 
 @pghistory.track(pghistory.UpdateEvent())
 class Customer(models.Model):
     customer_no = models.CharField(_("customer number"), max_length=20, unique=True)
+    # The company's own id for this record (billing's), by which the API and the book import
+    # upsert it; empty for records made in the desk.
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, null=True, blank=True
+    )
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(
         _("phone"), max_length=15, help_text=_("Stored as national digits, e.g. 01012345678.")
@@ -40,6 +53,7 @@ class Customer(models.Model):
     marketing_consent = models.BooleanField(_("marketing consent"), default=False)
     lifetime_revenue = models.BigIntegerField(_("lifetime revenue (KRW)"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("customer")
@@ -57,6 +71,8 @@ class Customer(models.Model):
             models.Index(
                 fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"]
             ),
+            # An integration syncing what changed since its last run (`updated_after`).
+            models.Index(fields=["updated_at", "id"], name="customer_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -86,6 +102,11 @@ class Customer(models.Model):
 @pghistory.track()
 class Product(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
+    # The company's own id for this record (billing's), by which the API and the book import
+    # upsert it; empty for records made in the desk.
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, null=True, blank=True
+    )
     name_ko = models.CharField(_("name (Korean)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=ProductCategory.choices)
@@ -121,6 +142,7 @@ class Product(models.Model):
     term_extendable = models.BooleanField(_("term can be changed"), default=True)
     max_pause_months = models.PositiveSmallIntegerField(_("longest pause (months)"), default=3)
     is_active = models.BooleanField(_("on sale"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("product")
@@ -151,6 +173,11 @@ class Product(models.Model):
 @pghistory.track(pghistory.UpdateEvent())
 class Contract(models.Model):
     number = models.CharField(_("contract number"), max_length=20, unique=True)
+    # The company's own id for this record (billing's), by which the API and the book import
+    # upsert it; empty for records made in the desk.
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, null=True, blank=True
+    )
     # contract_customer_status_idx (customer, status) serves every lookup by customer.
     customer = models.ForeignKey(
         Customer,
@@ -177,7 +204,7 @@ class Contract(models.Model):
     discount_percent = models.PositiveSmallIntegerField(_("discount (%)"), default=0)
     discount_until = models.DateField(_("discount until"), null=True, blank=True)
     free_months_remaining = models.PositiveSmallIntegerField(_("free months left"), default=0)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("contract")
@@ -189,6 +216,7 @@ class Contract(models.Model):
                 name="contract_cancelled_on_idx",
                 condition=Q(status="cancelled"),
             ),
+            models.Index(fields=["updated_at", "id"], name="contract_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -315,3 +343,29 @@ class ContractAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} · {self.get_kind_display()} · {self.effective_date}"
+
+
+class BillingEvent(models.Model):
+    """What billing told the desk about a contract (a failed or recovered payment, a renewal
+    coming up), kept as it came: the prevention work reads them. Billing's own event id
+    makes a resent event a no-op."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="billing_events", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=BillingEventKind.choices)
+    external_id = models.CharField(_("billing's event id"), max_length=64, unique=True)
+    occurred_at = models.DateTimeField(_("occurred"))
+    amount = models.BigIntegerField(_("amount (KRW)"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("billing event")
+        verbose_name_plural = _("billing events")
+        indexes = [
+            models.Index(fields=["contract", "kind", "-occurred_at"], name="billing_event_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"

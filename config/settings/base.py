@@ -41,9 +41,13 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The desk's apps, from the bottom up (docs/architecture.md: imports go only downward).
     "core",
     "accounts",
+    "webhooks",
     "customers",
     "catalog",
     "calls",
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "winback",
     "desk",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The webhook screens of the desk: endpoints, secrets, the delivery log, replays."""
