@@ -41,6 +41,12 @@ class User(AbstractUser):
         default="Asia/Seoul",
         help_text=_("Dates and times are shown in this zone."),
     )
+    phone_extension = models.CharField(
+        _("phone extension"),
+        max_length=20,
+        blank=True,
+        help_text=_("The extension the telephone system names this agent by, if any."),
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.SET_NULL,
@@ -53,6 +59,13 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_extension"],
+                condition=~models.Q(phone_extension=""),
+                name="user_phone_extension_once",
+            )
+        ]
 
     def get_full_name(self) -> str:
         """The name as it reads (accounts.names): 김지은, Jane Park."""

@@ -43,3 +43,9 @@ class SurveyTouchpoint(TextChoices):
     SAVE = "save", _("After a save")
     CLAIM = "claim", _("After a claim")
     WIN_BACK = "win_back", _("After a win-back")
+
+
+class PhoneCallState(TextChoices):
+    RINGING = "ringing", _("Ringing")
+    ANSWERED = "answered", _("Answered")
+    ENDED = "ended", _("Ended")

@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
+from calls.choices import (
+    CallOutcome,
+    CallQueue,
+    CallTaskKind,
+    CallTaskStatus,
+    PhoneCallState,
+    SurveyTouchpoint,
+)
 
 OPEN = [CallTaskStatus.SCHEDULED, CallTaskStatus.DUE, CallTaskStatus.IN_PROGRESS]
 WAITING = [CallTaskStatus.SCHEDULED, CallTaskStatus.DUE]
@@ -216,3 +223,60 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.touchpoint} survey for {self.customer_id}"
+
+
+class PhoneCall(models.Model):
+    """A call on the company's telephone system, as its events told the desk: ringing,
+    answered by an agent, ended (with the recording, if any). The request or claim an agent
+    opens while it is answered keeps it (`HandledCall.phone_call`)."""
+
+    external_id = models.CharField(_("telephone system's call id"), max_length=100, unique=True)
+    number = models.CharField(_("caller's number"), max_length=20, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phone_calls",
+        verbose_name=_("customer"),
+    )
+    matches = models.PositiveSmallIntegerField(
+        _("customers with this number"), default=0, help_text=_("0: unknown; 2 or more: ask.")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phone_calls",
+        verbose_name=_("agent"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PhoneCallState.choices, default=PhoneCallState.RINGING
+    )
+    rang_at = models.DateTimeField(_("rang"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone call")
+        verbose_name_plural = _("phone calls")
+        indexes = [
+            # The agent's call in progress (the screen pop, linking what they open).
+            models.Index(
+                fields=["agent", "-answered_at"],
+                name="phone_call_in_progress_idx",
+                condition=Q(state="answered"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    @property
+    def seconds(self) -> int | None:
+        if self.answered_at and self.ended_at:
+            return int((self.ended_at - self.answered_at).total_seconds())
+        return None

@@ -192,6 +192,8 @@ class CancellationRequest(ConcurrentTransitionMixin, HandledCall):
             ),
             # The reporting facts copy what closed recently (services.facts).
             models.Index(fields=["closed_at"], name="request_closed_idx"),
+            # The API's incremental read (`updated_after`, keyset by updated time).
+            models.Index(fields=["updated_at", "id"], name="request_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -20,4 +20,7 @@ urlpatterns = [
     path("", include("desk.urls")),
     path("", include("reporting.urls")),
     path("", include("catalog.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("api.urls")),
+    path("", include("api.urls_pages")),
 ]

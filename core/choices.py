@@ -25,6 +25,23 @@ class AuditAction(TextChoices):
     WIN_BACK = "win_back", _("Won back")
     WIN_BACK_DECLINED = "win_back_declined", _("Win-back declined")
     WIN_BACK_UNREACHABLE = "win_back_unreachable", _("Win-back unreachable")
+    # The company's systems (the API)
+    API_KEY_CREATE = "api_key_create", _("API key created")
+    API_KEY_REVOKE = "api_key_revoke", _("API key revoked")
+    API_WRITE = "api_write", _("Written through the API")
+    PHONE_CALL_LINK = "phone_call_link", _("Phone call linked")
+    BOOK_SYNC = "book_sync", _("Customer book synced")
+    # Webhooks out
+    WEBHOOK_ENDPOINT_CREATE = "webhook_endpoint_create", _("Webhook endpoint created")
+    WEBHOOK_ENDPOINT_UPDATE = "webhook_endpoint_update", _("Webhook endpoint changed")
+    WEBHOOK_ENDPOINT_DISABLE = "webhook_endpoint_disable", _("Webhook endpoint disabled")
+    WEBHOOK_ENDPOINT_FAILING = (
+        "webhook_endpoint_failing",
+        _("Webhook endpoint disabled after failing"),
+    )
+    WEBHOOK_ENDPOINT_ENABLE = "webhook_endpoint_enable", _("Webhook endpoint enabled")
+    WEBHOOK_SECRET_ROTATE = "webhook_secret_rotate", _("Webhook secret rotated")
+    WEBHOOK_REPLAY = "webhook_replay", _("Webhook deliveries sent again")
     # The cancellation machine's transitions
     IDENTIFY_REASON = "identify_reason", _("Reason identified")
     PRESENT_OFFER = "present_offer", _("Offer presented")

@@ -96,6 +96,16 @@ class HandledCall(models.Model):
     manager_requested_at = models.DateTimeField(
         _("customer asked for a manager"), null=True, blank=True
     )
+    # The telephone call it was handled on (its id and recording), when the telephone
+    # system tells the desk about calls.
+    phone_call = models.ForeignKey(
+        "calls.PhoneCall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("phone call"),
+    )
 
     class Meta:
         abstract = True

@@ -23,6 +23,8 @@ from cancellations.services.closing import cancellation_withdraw
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
 from customers.models import Contract, Customer
+from demo.bench_book import bench_book
+from demo.bench_webhooks import bench_webhooks
 from demo.book import demo_seed
 from demo.history.seed import history_seed
 from reporting.analytics.tables import TABS
@@ -266,4 +268,6 @@ BENCHMARKS: list[Callable[..., list[Figure]]] = [
     bench_console,
     bench_win_back,
     bench_dashboards,
+    bench_book,
+    bench_webhooks,
 ]

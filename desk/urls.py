@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import approvals, calls, floor, home
+from desk.views import approvals, calls, floor, home, phone
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,5 +22,6 @@ urlpatterns = [
     path("desk/claims/<int:pk>/cancellation", home.claim_cancellation, name="claim_cancellation"),
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
     path("desk/floor/", floor.floor, name="floor"),
+    path("desk/phone/pop", phone.phone_pop, name="phone_pop"),
     path("desk/floor/coach", floor.coaching_note, name="coach"),
 ]

@@ -17,6 +17,8 @@ from claims.services.opening import claim_open
 from claims.views import ACTIONS as CLAIM_ACTIONS
 from reporting.analytics.tables import TABLES
 from tests.factories import ContractFactory, OfferFactory
+from webhooks.services.endpoints import endpoint_create
+from webhooks.services.events import event_emit
 
 
 def world_make(agent) -> dict:
@@ -35,6 +37,8 @@ def world_make(agent) -> dict:
         idempotency_key=f"hostile:{customer.pk}",
     )
     offer = OfferFactory()
+    hook = endpoint_create(user=None, name="CRM", url="http://127.0.0.1:9/hooks").endpoint
+    event = event_emit(type="claim.closed", data={"claim": {"id": claim.pk}})
     return {
         "customer": customer.pk,
         "contract": contract.pk,
@@ -43,17 +47,21 @@ def world_make(agent) -> dict:
         "compensation": compensation.pk,
         "call": call.pk,
         "offer": offer.pk,
+        "webhook_endpoint": hook.pk,
+        "webhook_delivery": event.deliveries.get().pk,
     }
 
 
-def _patterns(resolvers=None, prefix=""):
+def _patterns(resolvers=None, prefix="", namespace=""):
+    """(pattern, route, the name to reverse it by: with its namespace, as `api:keys`)."""
     for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue  # Django's own admin: staff only, none of the desk roles reach it
-            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern):
-            yield entry, prefix + str(entry.pattern)
+            yield entry, prefix + str(entry.pattern), f"{namespace}{entry.name}"
 
 
 def _kwargs_for(name: str, world: dict) -> list[dict]:
@@ -81,6 +89,12 @@ def _kwargs_for(name: str, world: dict) -> list[dict]:
         "claim_act": [{"pk": claim, "name": n} for n in [*CLAIM_ACTIONS, "nothing"]],
         "compensation_approve": [{"pk": world["compensation"]}, {"pk": missing}],
         "compensation_deny": [{"pk": world["compensation"]}],
+        "webhook_delivery_replay": [{"pk": world["webhook_delivery"]}, {"pk": missing}],
+        "api:key_revoke": [{"key_id": missing}],
+        **{
+            f"api:{kind}_detail": [{"external_id": "X-1"}, {"external_id": "a b"}]
+            for kind in ("customers", "products", "contracts")
+        },
     }
     for names, key in (
         (("console", "console_poll", "console_notes", "hand_over"), request),
@@ -88,6 +102,17 @@ def _kwargs_for(name: str, world: dict) -> list[dict]:
         (("claim_console", "claim_poll", "claim_notes", "claim_cancellation"), claim),
         (("claim_instruct", "claim_hand_over"), claim),
         (("call", "call_take", "call_outcome", "call_win_back", "call_win_back_outcome"), call),
+        (
+            (
+                "webhook_endpoint",
+                "webhook_endpoint_rotate",
+                "webhook_endpoint_disable",
+                "webhook_endpoint_enable",
+                "webhook_deliveries",
+                "webhook_deliveries_replay",
+            ),
+            world["webhook_endpoint"],
+        ),
     ):
         for each in names:
             by_name[each] = [{"pk": key}, {"pk": missing}]
@@ -96,16 +121,16 @@ def _kwargs_for(name: str, world: dict) -> list[dict]:
 
 def every_url(world: dict) -> list[str]:
     urls = []
-    for pattern, route in _patterns():
+    for pattern, route, name in _patterns():
         if not pattern.pattern.converters:
             urls.append("/" + route.lstrip("^").rstrip("$"))
             continue
-        arguments = _kwargs_for(pattern.name, world)
+        arguments = _kwargs_for(name, world)
         assert arguments is not None, (
-            f"URL {route!r} ({pattern.name}) takes path arguments: say in _kwargs_for which "
+            f"URL {route!r} ({name}) takes path arguments: say in _kwargs_for which "
             "objects fill them, so the hostile-input test covers it"
         )
-        urls += [reverse(pattern.name, kwargs=kwargs) for kwargs in arguments]
+        urls += [reverse(name, kwargs=kwargs) for kwargs in arguments]
     # Logging out ends the role's session: last, so every other URL is tried as the role.
     logout = reverse("logout")
     return [url for url in urls if url != logout] + [logout]

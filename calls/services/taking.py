@@ -19,6 +19,7 @@ from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus
 from calls.models import WAITING, CallTask
 from calls.services.dispatch import call_task_prepare
 from calls.services.planning import call_tasks_end
+from calls.webhook_events import call_completed_emit, customer_do_not_call_emit
 from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.services.audit import audit_record
@@ -95,6 +96,7 @@ def call_task_complete(*, task: CallTask, user, outcome: str, result: str = "") 
     task.complete(outcome)
     task.save()
     _audit_outcome(task, user)
+    call_completed_emit(task=task)
 
 
 def _audit_outcome(task: CallTask, user) -> None:
@@ -150,5 +152,6 @@ def call_task_outcome_apply(*, task: CallTask, user, outcome: str, result: str =
         call_task_complete(task=task, user=user, outcome=final, result=result)
     if outcome == CallOutcome.DO_NOT_CALL:
         Customer.objects.filter(pk=task.customer_id).update(do_not_call=True)
+        customer_do_not_call_emit(task=task)
         call_tasks_end(customer_id=task.customer_id)
     return task

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from calls.choices import CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.services.planning import call_task_request, call_tasks_end
 from cancellations.choices import PresentationAnswer, RequestState
-from cancellations.models import CancellationRequest
-from cancellations.services.common import _answer, _lock
+from cancellations.models import OPEN_STATES, CancellationRequest
+from cancellations.services.common import _answer, _lock, _requests
+from cancellations.webhook_events import cancellation_cancelled_emit
 from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.fsm import transition_run
@@ -141,6 +142,7 @@ def cancellation_confirm(
             idempotency_key=f"survey:cancellation:{request.pk}",
             touchpoint=SurveyTouchpoint.CANCELLATION,
         )
+        cancellation_cancelled_emit(request=request)
     return request
 
 
@@ -229,3 +231,52 @@ def _callbacks_promised(request: CancellationRequest) -> int:
         subject_id=request.pk,
         action=AuditAction.SCHEDULE_CALLBACK,
     ).count()
+
+
+# ---- ended outside the desk ------------------------------------------------------------------
+
+_ENDED_CHUNK = 5_000
+
+
+def requests_withdraw_for_ended_contracts(*, contract_ids: list[int], reason: str) -> int:
+    """Billing closed these contracts (cancelled or ended outside the desk): each open
+    cancellation request on them is withdrawn, by the system (no user) with `reason` as the
+    note, rather than left waiting for a call with nothing left to decide. An offer waiting
+    for a supervisor has its approval request withdrawn (it leaves the queue), one waiting
+    for the customer is left unanswered, and the calls planned for the request end (a
+    promised callback included), except one an agent is on at this moment. Returns how many
+    requests were withdrawn. Call inside the transaction that closed the contracts."""
+    withdrawn = 0
+    with transaction.atomic(), pghistory.context(closed_by="book_sync"):
+        for start in range(0, len(contract_ids), _ENDED_CHUNK):
+            requests = (
+                _requests()
+                .select_for_update(of=("self",))
+                .filter(
+                    contract_id__in=contract_ids[start : start + _ENDED_CHUNK],
+                    state__in=OPEN_STATES,
+                )
+                .order_by("pk")
+            )
+            for request in requests:
+                pending, source = request.current_presentation, request.state
+                # No user may take this step on the system's behalf, so the transition runs
+                # without transition_run's permission check (the state is open: it may).
+                request.withdraw()
+                request.save()
+                if pending is not None and pending.answer == PresentationAnswer.AWAITING_APPROVAL:
+                    _answer(pending, PresentationAnswer.APPROVAL_WITHDRAWN, reason)
+                elif pending is not None and pending.answer == PresentationAnswer.PENDING:
+                    _answer(pending, PresentationAnswer.ABANDONED, reason)
+                call_tasks_end(cancellation_request_id=request.pk, taken_too=False)
+                audit_record(
+                    subject=request,
+                    action=AuditAction.WITHDRAW,
+                    source=source,
+                    target=request.state,
+                    user=None,
+                    note=reason,
+                    data={"by": "book_sync"},
+                )
+                withdrawn += 1
+    return withdrawn

@@ -15,6 +15,7 @@ from cancellations.choices import PresentationAnswer
 from cancellations.models import CancellationRequest, OfferPresentation
 from cancellations.offer_engine.loading import offer_evaluate_for_request
 from cancellations.services.common import _answer, _lock
+from cancellations.webhook_events import cancellation_retained_emit
 from catalog.amendments import amendment_for_offer
 from catalog.models import Offer
 from core.errors import Conflict, ServiceError
@@ -194,6 +195,7 @@ def offer_accept(
             idempotency_key=f"survey:save:{request.pk}",
             touchpoint=SurveyTouchpoint.SAVE,
         )
+        cancellation_retained_emit(request=request)
     return request
 
 

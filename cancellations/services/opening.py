@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from calls.services.phone import phone_call_current
 from cancellations.models import OPEN_STATES, CancellationRequest
 from cancellations.services.common import _lock
 from catalog.choices import ReasonCategory
@@ -50,6 +51,7 @@ def cancellation_open(
                     contract=contract,
                     customer=contract.customer,
                     agent=user,
+                    phone_call=phone_call_current(agent=user),
                     max_offers=settings.RETENTION_MAX_OFFERS_PER_REQUEST,
                     notes=note,
                     source_claim_id=source_claim_id,

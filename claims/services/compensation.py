@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from claims.choices import CompensationForm, CompensationStatus
 from claims.models import Compensation
 from claims.services.common import _check_may_handle, _lock, _text
+from claims.webhook_events import compensation_approved_emit
 from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.permissions import can_decide_approval
@@ -83,6 +84,8 @@ def compensation_propose(
                 user=user,
                 data={"form": form, "amount": amount, "needs_approval": needs_approval},
             )
+            if not needs_approval:
+                compensation_approved_emit(compensation=compensation, claim=claim)
             return compensation
 
         return submission_once(
@@ -126,4 +129,6 @@ def compensation_decide(
             note=compensation.decision_note,
             data={"compensation": compensation.pk, "amount": compensation.amount},
         )
+        if approve:
+            compensation_approved_emit(compensation=compensation, claim=compensation.claim)
     return compensation

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calls.services.phone import phone_call_current
 from claims.models import Claim
 from claims.services.common import _text
 from core.choices import AuditAction
@@ -47,6 +48,7 @@ def claim_open(
                 customer=customer,
                 contract_id=contract_id,
                 agent=user,
+                phone_call=phone_call_current(agent=user),
                 subject=subject,
                 received_at=now,
                 last_activity_at=now,

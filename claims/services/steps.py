@@ -13,6 +13,7 @@ from calls.services.planning import call_task_request, call_tasks_end
 from claims.choices import CustomerResponse, RecoveryOutcome, RootCause
 from claims.models import Claim
 from claims.services.common import _lock, _step, _text
+from claims.webhook_events import claim_closed_emit
 from core.errors import ServiceError
 
 
@@ -151,4 +152,5 @@ def claim_close(
             idempotency_key=f"survey:claim:{claim.pk}",
             touchpoint=SurveyTouchpoint.CLAIM,
         )
+        claim_closed_emit(claim=claim)
     return claim

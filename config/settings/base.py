@@ -302,6 +302,21 @@ SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 SURVEY_RATE_PER_MINUTE = env.int("SURVEY_RATE_PER_MINUTE", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Webhooks out (webhooks.services): the Standard Webhooks specification, sent by Celery from
+# the outbox. Retries follow WEBHOOKS_RETRY_SECONDS (the wait after the n-th failed attempt,
+# the last one repeated) for up to WEBHOOKS_MAX_AGE_HOURS after the first attempt; an
+# endpoint with no delivery that long while failing is disabled. After a rotation the old
+# secret still signs for WEBHOOKS_SECRET_GRACE_HOURS. A claimed delivery whose worker died is
+# attempted again after WEBHOOKS_LEASE_SECONDS; the sweep sends at most WEBHOOKS_SWEEP_LIMIT
+# messages a run and sends one again that was enqueued WEBHOOKS_REQUEUE_MINUTES ago.
+WEBHOOKS_SECRET_GRACE_HOURS = env.int("WEBHOOKS_SECRET_GRACE_HOURS", default=24)
+WEBHOOKS_MAX_AGE_HOURS = env.int("WEBHOOKS_MAX_AGE_HOURS", default=72)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_LEASE_SECONDS = env.float("WEBHOOKS_LEASE_SECONDS", default=WEBHOOKS_TIMEOUT_SECONDS + 20)
+WEBHOOKS_SWEEP_LIMIT = env.int("WEBHOOKS_SWEEP_LIMIT", default=1000)
+WEBHOOKS_REQUEUE_MINUTES = env.int("WEBHOOKS_REQUEUE_MINUTES", default=5)
+WEBHOOKS_RETRY_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]
+
 CELERY_BEAT_SCHEDULE = {
     "claims-sweep": {"task": "claims.tasks.claims_sweep_task", "schedule": 60.0},
     "calls-dispatch": {"task": "calls.tasks.call_tasks_dispatch_task", "schedule": 60.0},
@@ -321,6 +336,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.submissions_purge_task",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Webhooks: deliveries due (retries, and messages the broker lost).
+    "webhooks-sweep": {"task": "webhooks.tasks.deliveries_sweep_task", "schedule": 60.0},
     "win-back-daily": {
         "task": "winback.tasks.win_back_daily_task",
         "schedule": crontab(hour=6, minute=0),
@@ -333,5 +350,42 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # httpx logs every webhook POST at INFO; the delivery log keeps them.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+}
+
+# The REST API (/api/v1/, docs/api.md): integrations' keys and scopes, a limit per key per
+# minute (Redis), problem details for every error, keyset pages by updated time.
+API_PATH_PREFIX = "/api/"
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_RATE_LIMIT_MAX = 100_000
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+API_BULK_MAX_ROWS = 1_000
+API_IDEMPOTENCY_KEEP_DAYS = 2
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.rest.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.rest.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.rest.throttling.KeyRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.rest.parsers.GuardedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.rest.pagination.UpdatedCursorPagination",
+    "EXCEPTION_HANDLER": "api.rest.errors.problem_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Retention Desk API",
+    "DESCRIPTION": (
+        "The desk's API for the company's systems: the book synced in (customers, products, "
+        "contracts, billing events), telephony events, outcomes read back, webhook endpoints "
+        "managed. Outcomes are also pushed as signed webhooks. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {},
 }

@@ -17,6 +17,7 @@ from core.errors import ServiceError
 from core.fsm import record_lock
 from customers.choices import AmendmentKind, ContractStatus
 from customers.models import Contract, ContractAmendment, Product
+from customers.webhook_events import contract_amended_emit
 
 _MISSING = gettext_lazy("That contract does not exist.")
 
@@ -114,6 +115,7 @@ def contract_amend(
     row.save()
     if changed:
         contract.save(update_fields=[*changed, "updated_at"])
+    contract_amended_emit(amendment=row)
     return row
 
 

@@ -330,3 +330,20 @@
     }
   });
 })();
+// The screen pop (#phone-pop): a call put through to this agent appears on any screen;
+// "Open the customer" takes the focus unless the agent is typing somewhere.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var pop = document.getElementById("phone-pop");
+    if (!pop || event.detail.elt !== pop) {
+      return;
+    }
+    var open = document.getElementById("phone-pop-open");
+    var active = document.activeElement;
+    var typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+    if (open && !typing) {
+      open.focus();
+    }
+  });
+})();

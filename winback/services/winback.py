@@ -30,6 +30,7 @@ from customers.models import Contract, Product
 from customers.services.contracts import contract_amend
 from winback.choices import WinBackOutcome
 from winback.models import WinBackCase
+from winback.webhook_events import win_back_won_emit
 
 _CASE_MISSING = gettext_lazy("That win-back case does not exist.")
 
@@ -210,6 +211,7 @@ def win_back_won(
             user=user,
             data={"contract": contract.number, "offer": offer.code if offer else None},
         )
+        win_back_won_emit(case=case)
     return contract
 
 

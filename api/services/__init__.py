@@ -1,0 +1,1 @@
+"""The API app's writes: keys, the book sync."""

@@ -1,0 +1,11 @@
+"""Catalog admins (operations admins) manage the webhook endpoints (accounts.roles)."""
+
+from django.db import migrations
+
+from accounts.roles import roles_sync
+
+
+class Migration(migrations.Migration):
+    dependencies = [("webhooks", "0001_initial"), ("accounts", "0002_roles")]
+
+    operations = [migrations.RunPython(roles_sync, migrations.RunPython.noop)]
