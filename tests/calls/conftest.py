@@ -5,54 +5,22 @@ import contextlib
 import logging
 
 import pytest
-import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.utils import timezone
 
 from accounts.roles import Role
 from calls.tasks import call_task_prepare_task
 from config.celery_app import app as celery_app
 from tests.calls.helpers import wait_for
-from tests.factories import CustomerFactory, UserFactory
-
-# The cancellation fixtures (a contract, `walk` through the real services, offers) are the
-# retention tests' own; reused here rather than copied.
-from tests.retention.conftest import (  # noqa: F401
-    contract,
-    costly_offer,
-    fee_offer,
-    product,
-    reason,
-    today,
-    visit_offer,
-    walk,
-)
+from tests.factories import UserFactory
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 SENTINEL = 0  # a call id that never exists: preparing it does nothing
 
 
 @pytest.fixture
-def clock():
-    """Time stands still until the test moves it (`clock.move_to(...)`)."""
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
 def second_agent(db):
     return UserFactory(username="agent-choi", role=Role.AGENT)
-
-
-@pytest.fixture
-def specialist(db):
-    return UserFactory(username="specialist-jung", role=Role.SPECIALIST)
-
-
-@pytest.fixture
-def customer(db):
-    return CustomerFactory(email="customer@example.com", language="en")
 
 
 # ---- the broker and the worker ---------------------------------------------------------------

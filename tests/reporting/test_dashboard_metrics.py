@@ -21,7 +21,7 @@ from reporting.analytics.satisfaction import satisfaction_by_touchpoint, survey_
 from reporting.analytics.save_rate import save_rate_by, save_rate_total
 from reporting.analytics.tables import PAGE_ROWS, TAB_TABLES, TABLE_TABS, TABLES, TABS
 from reporting.analytics.winback import win_back_funnel, win_back_summary
-from tests.retention.views.dashboard_data import NOW, book, survey
+from tests.reporting.dashboard_data import NOW, book, survey
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_offers_each_agent_used_presented_and_accepted(data):
 
 def test_offers_used_counts_every_call_on_a_path_and_each_offer_on_it(data, reason):
     """Two more calls by Alice on one path (fee cut declined, then the visit accepted)."""
-    from tests.retention.views.dashboard_data import request_fact
+    from tests.reporting.dashboard_data import request_fact
 
     for _ in range(2):
         request_fact(
@@ -546,7 +546,7 @@ def test_an_inverted_period_falls_back_to_the_tab_default(client_as_supervisor, 
 def test_a_table_cut_on_the_page_streams_whole_as_csv(
     client_as_supervisor, data, monkeypatch, name, tab, whole
 ):
-    from tests.retention.views.dashboard_data import request_fact
+    from tests.reporting.dashboard_data import request_fact
 
     request_fact(  # a second competitor, on a sixth path
         agent=data.bob,

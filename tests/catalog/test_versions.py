@@ -35,8 +35,8 @@ from catalog.services.versions import catalog_restore, history_for, version_late
 from core.errors import Conflict, ServiceError
 from customers.models import Product
 from customers.quote import QuoteTerms, cancellation_quote
+from tests.catalog.data import instance_data, offer_data
 from tests.factories import OfferFactory, ReasonFactory
-from tests.retention.catalog.test_offer_form import instance_data, offer_data
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from core.csv import csv_rows
 from core.dates import months_between
 from core.errors import ServiceError
 from customers.models import Product
+from tests.catalog.data import instance_data, offer_data
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
-from tests.retention.catalog.test_offer_form import instance_data, offer_data
 
 pytestmark = pytest.mark.django_db
 

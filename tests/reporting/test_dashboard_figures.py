@@ -36,7 +36,7 @@ from reporting.analytics.winback import win_back_funnel, win_back_summary
 from reporting.models import RequestFact
 from reporting.services.facts import facts_refresh
 from tests.factories import ContractFactory, CustomerFactory, ProductFactory, UserFactory
-from tests.retention.views.dashboard_data import (
+from tests.reporting.dashboard_data import (
     NOW,
     TODAY,
     book,

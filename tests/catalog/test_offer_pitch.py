@@ -10,8 +10,8 @@ from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer
 from catalog.services.imports import offers_export_rows, offers_import
 from core.csv import csv_rows
+from tests.catalog.data import offer_data
 from tests.factories import ContractFactory, OfferFactory
-from tests.retention.catalog.test_offer_form import offer_data
 
 pytestmark = pytest.mark.django_db
 PITCH = "Until things are easier, pause for up to 3 months with no fee."

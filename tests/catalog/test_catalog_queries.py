@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Offer
+from tests.catalog.data import offer_data
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
-from tests.retention.catalog.test_offer_form import offer_data
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_saving_an_unchanged_form_writes_no_version(client_as_catalog_admin, cat
     from catalog.forms.offers import OfferCatalogForm
     from catalog.models import CatalogVersion
     from catalog.services.items import catalog_save
-    from tests.retention.catalog.test_offer_form import instance_data
+    from tests.catalog.data import instance_data
 
     offer = catalog_save(form=OfferCatalogForm(data=offer_data()), user=catalog_admin)
     before = CatalogVersion.objects.count()

@@ -1,5 +1,5 @@
 """Hand-built reporting facts for the dashboard tests: every figure of `book()` is worked out
-by hand in the tests that use it (tests/retention/views/test_dashboards_metrics.py).
+by hand in the tests that use it (tests/reporting/test_dashboard_metrics.py).
 
 The facts are written directly (not through the services and `facts_refresh`), so each
 figure the dashboards read is exactly the one given here. Each fact still has its request or

@@ -1,9 +1,6 @@
 """Every rule of the catalog forms, both ways: a bad value is refused with the error on the
 field that holds it and nothing is saved (through the form and through the page), and the
-value just inside the rule passes.
-
-The helpers at the top (`offer_data`, `product_data`, `instance_data`) build form data and are
-shared by the other catalog test modules."""
+value just inside the rule passes."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -17,84 +14,11 @@ from catalog.forms.items import ProductCatalogForm, ReasonCatalogForm
 from catalog.forms.offers import MAX_BENEFIT_KRW, OfferCatalogForm
 from catalog.models import CatalogVersion, Offer, Reason, ScheduledChange
 from catalog.rules import reason_in_use
-from catalog.services.versions import snapshot, version_latest
-from customers.choices import ProductCategory
 from customers.models import Product
+from tests.catalog.data import instance_data, offer_data, product_data
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# ---- shared helpers -----------------------------------------------------------------------
-
-
-def offer_data(**overrides) -> dict:
-    """A valid new offer as the edit page posts it: a KRW 20,000 service improvement for the
-    financial branch."""
-    data = {
-        "code": "NEW-VISIT",
-        "name_ko": "무상 점검",
-        "name_en": "Free check-up",
-        "script_ko": "기사님이 무상으로 점검해 드립니다.",
-        "script_en": "A technician checks the product for free.",
-        "kind": OfferKind.SERVICE_IMPROVEMENT,
-        "value": 20000,
-        "duration_months": "",
-        "target_product": "",
-        "new_term_months": "",
-        "reason_categories": [ReasonCategory.FINANCIAL],
-        "reasons": [],
-        "min_tenure_months": 0,
-        "max_tenure_months": "",
-        "product_categories": [],
-        "value_tiers": [],
-        "max_uses_per_year": "",
-        "active_from": "",
-        "active_until": "",
-        "fixed_cost": 10000,
-        "agent_limit": "",
-        "variant_of": "",
-        "traffic_share": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def product_data(**overrides) -> dict:
-    """A valid new product at KRW 25,000 a month."""
-    data = {
-        "code": "P-NEW",
-        "name_ko": "새 정수기",
-        "name_en": "New purifier",
-        "category": ProductCategory.WATER_PURIFIER,
-        "monthly_fee": 25000,
-        "alternatives": [],
-        "minimum_term_months": 36,
-        "default_term_months": 60,
-        "penalty_rate_percent": 30,
-        "installation_fee": 100000,
-        "registration_fee": 50000,
-        "fee_adjustable": True,
-        "fee_floor": 20000,
-        "fee_adjustment_min_tenure_months": 12,
-        "relocatable": True,
-        "term_extendable": True,
-        "max_pause_months": 3,
-        "is_active": True,
-        "effective_from": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def instance_data(instance, **overrides) -> dict:
-    """Form data for editing `instance` as it is stored now (what the edit page shows), with
-    the version the editor started from (none for an item without history)."""
-    state = snapshot(type(instance).objects.get(pk=instance.pk))
-    data = {name: ("" if value is None else value) for name, value in state.items()}
-    data["base_version"] = version_latest(instance) or ""
-    data.update(overrides)
-    return data
 
 
 # ---- the offer form -----------------------------------------------------------------------

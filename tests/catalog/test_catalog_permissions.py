@@ -26,8 +26,8 @@ from catalog.services import kinds
 from catalog.services.items import catalog_save
 from catalog.services.scheduled import product_save
 from customers.models import Product
+from tests.catalog.data import instance_data, offer_data, product_data
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory, UserFactory
-from tests.retention.catalog.test_offer_form import instance_data, offer_data, product_data
 
 pytestmark = pytest.mark.django_db
 

@@ -50,8 +50,8 @@ from catalog.services.scheduled import (
 from catalog.services.versions import catalog_restore
 from core.errors import ServiceError
 from customers.models import Contract, Product
+from tests.catalog.data import instance_data, offer_data
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory
-from tests.retention.catalog.test_offer_form import instance_data, offer_data
 from winback.choices import WinBackTier
 from winback.models import WinBackCase
 

@@ -29,13 +29,13 @@ from customers.models import Contract
 from reporting.analytics.filters import Filters
 from reporting.analytics.save_rate import ab_tests
 from reporting.models import RequestFact
+from tests.catalog.data import instance_data, offer_data
 from tests.factories import (
     ContractFactory,
     CustomerFactory,
     OfferFactory,
     ProductFactory,
 )
-from tests.retention.catalog.test_offer_form import instance_data, offer_data
 
 pytestmark = pytest.mark.django_db
 
