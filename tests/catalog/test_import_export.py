@@ -1,6 +1,7 @@
 """The offer catalog as CSV: the export lists every offer, re-importing it changes nothing,
-and an import checks every row through the offer form, lists each bad row's errors by line
-and field, and writes all rows or none."""
+and an import checks every row through the offer form, lists each bad row's errors by
+line and writes nothing unless every row is good; odd line endings and unreadable files
+are a message, not a crash."""
 
 import csv
 import io
@@ -13,9 +14,11 @@ from django.utils import timezone, translation
 
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer, Reason
-from catalog.services.imports import OFFER_CSV_FIELDS, offers_import
+from catalog.services.imports import OFFER_CSV_FIELDS, offers_export_rows, offers_import
+from core.csv import csv_rows
 from core.errors import ServiceError
 from customers.choices import ValueTier
+from tests.catalog.data import offer_data
 from tests.factories import OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +343,40 @@ def test_import_page_refuses_a_file_that_is_not_utf8(client_as_catalog_admin):
     assert response.status_code == 200
     assert "The file is not UTF-8 text." in response.content.decode()
     assert not Offer.objects.exists()
+
+
+# ---- CSV files ------------------------------------------------------------------------------
+
+
+def _csv_lines(rows: list[list[str]], newline: str) -> str:
+    return newline.join(",".join(row) for row in rows) + newline
+
+
+def test_an_import_reads_old_mac_line_endings(catalog_admin):
+    header = list(OFFER_CSV_FIELDS)
+    row = [offer_data().get(name, "") if name != "status" else "draft" for name in header]
+    row = ["" if v in ([], None) else (";".join(v) if isinstance(v, list) else str(v)) for v in row]
+    result = offers_import(content=_csv_lines([header, row], "\r"), user=catalog_admin, apply=True)
+    assert [r.errors for r in result] == [[]]
+    assert Offer.objects.filter(code="NEW-VISIT").exists()
+
+
+def test_an_unreadable_csv_is_a_message_not_a_crash(client_as_catalog_admin):
+    huge = "code,kind\n" + "X" * 200_000 + ",gift\n"
+    response = client_as_catalog_admin.post(
+        reverse("catalog_offers_import"), {"content": huge}, follow=True
+    )
+    assert response.status_code == 200
+    assert "not a CSV file this import can read" in response.content.decode()
+
+
+def test_a_code_the_export_guarded_imports_back_as_the_same_offer(catalog_admin):
+    OfferFactory(code="-filter", name_en="Filter")
+    content = "".join(csv_rows(*_export_rows()))
+    result = offers_import(content=content.lstrip("\ufeff"), user=catalog_admin, apply=False)
+    assert {r.code: (r.action, r.errors) for r in result}["-filter"] == ("unchanged", [])
+
+
+def _export_rows():
+    rows = offers_export_rows()
+    return next(rows), rows

@@ -1,47 +1,21 @@
-"""Every rule of the catalog forms, both ways: a bad value is refused with the error on the
-field that holds it and nothing is saved (through the form and through the page), and the
-value just inside the rule passes."""
+"""The offer form's rules, both ways: a bad value is refused with the error on the field
+that holds it and nothing is saved (through the form and through the page), the value
+just inside the rule passes, and an edit keeps the retired choices it refers to."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from catalog.choices import OfferKind, ReasonCategory
-from catalog.forms.items import ProductCatalogForm, ReasonCatalogForm
 from catalog.forms.offers import MAX_BENEFIT_KRW, OfferCatalogForm
-from catalog.models import CatalogVersion, Offer, Reason, ScheduledChange
-from catalog.rules import reason_in_use
+from catalog.models import CatalogVersion, Offer
+from catalog.services.items import catalog_retire, catalog_save
 from customers.models import Product
-from tests.catalog.data import instance_data, offer_data, product_data
+from tests.catalog.data import instance_data, offer_data
 from tests.factories import OfferFactory, ProductFactory, ReasonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# ---- the offer form -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def world(db):
-    """The most expensive product costs KRW 30,000 a month; an offer already has a variant
-    taking 60% of its calls."""
-    top = ProductFactory(code="P-TOP", monthly_fee=30000)
-    original = OfferFactory(code="AB-ORIG", reason_categories=[ReasonCategory.FINANCIAL])
-    OfferFactory(
-        code="AB-VAR-60",
-        variant_of=original,
-        traffic_share=60,
-        reason_categories=[ReasonCategory.FINANCIAL],
-    )
-    return SimpleNamespace(
-        top=top,
-        original=original,
-        reason=lambda code: Reason.objects.get(code=code).pk,
-        now=timezone.localtime().replace(second=0, microsecond=0),
-    )
 
 
 def _at(moment) -> str:
@@ -258,190 +232,27 @@ def test_offer_page_saves_a_valid_offer_as_a_draft(client_as_catalog_admin, worl
     assert offer.value == 20000
 
 
-def test_retired_variants_leave_their_share_free(world):
-    Offer.objects.filter(code="AB-VAR-60").update(is_active=False)
-    form = OfferCatalogForm(data=offer_data(variant_of=world.original.pk, traffic_share=99))
-    assert form.is_valid(), form.errors
+# ---- retired choices are kept ---------------------------------------------------------------
 
 
-def test_editing_a_variant_does_not_count_its_own_share_twice(world):
-    variant = Offer.objects.get(code="AB-VAR-60")
-    form = OfferCatalogForm(data=instance_data(variant, traffic_share=99), instance=variant)
-    assert form.is_valid(), form.errors
-
-
-def test_an_offer_cannot_be_a_variant_of_a_variant_or_of_itself(world):
-    variant = Offer.objects.get(code="AB-VAR-60")
-    nested = OfferCatalogForm(data=offer_data(variant_of=variant.pk, traffic_share=10))
-    assert not nested.is_valid()
-    assert "variant_of" in nested.errors
-    itself = OfferCatalogForm(
-        data=instance_data(world.original, variant_of=world.original.pk, traffic_share=10),
-        instance=world.original,
+def test_an_edit_keeps_a_retired_sub_reason_and_a_product_off_sale(catalog_admin):
+    reason = ReasonFactory(code="only-this", category=ReasonCategory.FINANCIAL)
+    target = ProductFactory(code="P-LITE", monthly_fee=10000)
+    offer = OfferFactory(
+        code="DOWN",
+        kind=OfferKind.PRODUCT_CHANGE,
+        value=0,
+        target_product=target,
+        reason_categories=[ReasonCategory.FINANCIAL],
+        reasons=[reason],
     )
-    assert not itself.is_valid()
-    assert "variant_of" in itself.errors
-
-
-def test_an_offer_with_variants_cannot_become_a_variant(world):
-    other = OfferFactory(code="OTHER", reason_categories=[ReasonCategory.FINANCIAL])
-    form = OfferCatalogForm(
-        data=instance_data(world.original, variant_of=other.pk, traffic_share=10),
-        instance=world.original,
-    )
-    assert not form.is_valid()
-    assert "variant_of" in form.errors
-
-
-# ---- the product form ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def dearer(db):
-    return ProductFactory(code="P-DEAR", monthly_fee=30000)
-
-
-PRODUCT_REFUSALS = [
-    ("penalty-above-100-percent", lambda p: {"penalty_rate_percent": 101}, "penalty_rate_percent"),
-    (
-        "standard-term-shorter-than-minimum",
-        lambda p: {"minimum_term_months": 36, "default_term_months": 24},
-        "default_term_months",
-    ),
-    ("minimum-term-0", lambda p: {"minimum_term_months": 0}, "minimum_term_months"),
-    ("fee-floor-above-the-fee", lambda p: {"fee_floor": 25001}, "fee_floor"),
-    ("dearer-alternative", lambda p: {"alternatives": [p.pk]}, "alternatives"),
-    (
-        "alternative-at-the-same-fee",
-        lambda p: {"monthly_fee": 30000, "fee_floor": 0, "alternatives": [p.pk]},
-        "alternatives",
-    ),
-    (
-        "takes-effect-in-the-past",
-        lambda p: {"effective_from": timezone.localdate() - timedelta(days=1)},
-        "effective_from",
-    ),
-    (
-        "new-product-scheduled-for-later",
-        lambda p: {"effective_from": timezone.localdate() + timedelta(days=1)},
-        "effective_from",
-    ),
-    ("blank-english-name", lambda p: {"name_en": "  "}, "name_en"),
-]
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [pytest.param(o, f, id=i) for i, o, f in PRODUCT_REFUSALS],
-)
-def test_product_form_puts_the_error_on_the_field_at_fault(dearer, overrides, field):
-    form = ProductCatalogForm(data=product_data(**overrides(dearer)))
-    assert not form.is_valid()
-    assert field in form.errors, form.errors
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [pytest.param(o, f, id=i) for i, o, f in PRODUCT_REFUSALS],
-)
-def test_product_page_refuses_and_saves_nothing(client_as_catalog_admin, dearer, overrides, field):
-    products = Product.objects.count()
-    response = client_as_catalog_admin.post(
-        reverse("catalog_new", args=["products"]), product_data(**overrides(dearer))
-    )
-    assert response.status_code == 200
-    assert field in response.context["form"].errors
-    assert Product.objects.count() == products
-    assert not CatalogVersion.objects.exists()
-
-
-def test_product_form_accepts_a_cheaper_alternative_and_a_date_today(dearer):
-    cheaper = ProductFactory(code="P-CHEAP", monthly_fee=19000)
-    form = ProductCatalogForm(
-        data=product_data(alternatives=[cheaper.pk], effective_from=timezone.localdate())
-    )
-    assert form.is_valid(), form.errors
-
-
-def test_product_edit_with_a_past_date_changes_nothing(client_as_catalog_admin, dearer):
-    yesterday = timezone.localdate() - timedelta(days=1)
-    response = client_as_catalog_admin.post(
-        reverse("catalog_edit", args=["products", dearer.pk]),
-        instance_data(dearer, penalty_rate_percent=50, effective_from=yesterday),
-    )
-    assert response.status_code == 200
-    assert "effective_from" in response.context["form"].errors
-    dearer.refresh_from_db()
-    assert dearer.penalty_rate_percent == 30
-    assert not ScheduledChange.objects.exists()
-    assert not CatalogVersion.objects.exists()
-
-
-def test_product_edit_may_take_effect_on_a_later_date(dearer):
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    form = ProductCatalogForm(
-        data=instance_data(dearer, penalty_rate_percent=50, effective_from=tomorrow),
-        instance=dearer,
-    )
-    assert form.is_valid(), form.errors
-
-
-# ---- the reason form ----------------------------------------------------------------------
-
-
-def _reason_edit(reason, **overrides):
-    return ReasonCatalogForm(data=instance_data(reason, **overrides), instance=reason)
-
-
-@pytest.fixture
-def fee_burden(reason):
-    return reason("fee_burden")
-
-
-@pytest.fixture(
-    params=["offer-answers-it", "a-request-gave-it"],
-)
-def in_use(request, fee_burden):
-    if request.param == "offer-answers-it":
-        OfferFactory(reasons=[fee_burden])
-    else:
-        request.getfixturevalue("walk")("financial_burden")
-    assert reason_in_use(fee_burden)
-    return fee_burden
-
-
-def test_reason_in_use_cannot_change_category(in_use):
-    form = _reason_edit(in_use, category=ReasonCategory.DISSATISFACTION)
-    assert not form.is_valid()
-    assert set(form.errors) == {"category"}
-
-
-def test_reason_in_use_page_refuses_a_category_change(client_as_catalog_admin, in_use):
-    response = client_as_catalog_admin.post(
-        reverse("catalog_edit", args=["reasons", in_use.pk]),
-        instance_data(in_use, category=ReasonCategory.DISSATISFACTION),
-    )
-    assert response.status_code == 200
-    assert "category" in response.context["form"].errors
-    in_use.refresh_from_db()
-    assert in_use.category == ReasonCategory.FINANCIAL
-    assert not CatalogVersion.objects.exists()
-
-
-def test_reason_in_use_may_still_be_relabelled(in_use):
-    form = _reason_edit(in_use, label_en="The fee is too high")
-    assert form.is_valid(), form.errors
-
-
-def test_unused_reason_may_change_category(db):
-    unused = ReasonFactory(code="unused-reason", category=ReasonCategory.FINANCIAL)
-    assert not reason_in_use(unused)
-    form = _reason_edit(unused, category=ReasonCategory.DISSATISFACTION)
-    assert form.is_valid(), form.errors
-
-
-def test_reason_labels_cannot_be_blank(db):
-    unused = ReasonFactory(code="unused-reason")
-    form = _reason_edit(unused, label_ko=" ", label_en="")
-    assert not form.is_valid()
-    assert set(form.errors) == {"label_ko", "label_en"}
+    catalog_retire(instance=reason, user=catalog_admin)
+    Product.objects.filter(pk=target.pk).update(is_active=False)
+    form = OfferCatalogForm(data=instance_data(offer, name_en="Renamed"), instance=offer)
+    catalog_save(form=form, user=catalog_admin)
+    offer = Offer.objects.get(pk=offer.pk)
+    assert offer.name_en == "Renamed"
+    assert list(offer.reasons.values_list("code", flat=True)) == ["only-this"]
+    assert offer.target_product_id == target.pk
+    fresh = OfferCatalogForm(data=offer_data(code="NEW", reasons=[reason.pk]))
+    assert "reasons" in fresh.errors  # not offered for a new choice
