@@ -1,5 +1,6 @@
-"""Records only the services write (with their checks and audit trail) are read-only in
-Django admin, even for a superuser: listed, never added, changed or deleted there."""
+"""Django admin is for staff only; records only the services write (with their checks and
+audit trail) are read-only there, even for a superuser: listed, never added, changed or
+deleted."""
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,12 @@ from django.urls import reverse
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_admin_needs_staff(client_as_agent):
+    response = client_as_agent.get("/admin/")
+    assert response.status_code == 302
+
 
 READ_ONLY = [
     "cancellations_cancellationrequest",

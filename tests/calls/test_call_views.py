@@ -1,4 +1,4 @@
-"""My calls, the call screen (with win-back), and the public survey page."""
+"""My calls, the call screen, and the public survey page."""
 
 from datetime import timedelta
 
@@ -11,10 +11,7 @@ from calls.models import CallTask, Survey
 from calls.services.dispatch import call_task_prepare
 from calls.services.planning import call_task_request
 from calls.services.surveys import survey_invite_for_call
-from customers.models import Contract
-from tests.factories import ContractFactory, CustomerFactory, UserFactory
-from winback.models import WinBackCase
-from winback.services.winback import win_back_consider
+from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,54 +94,6 @@ def test_an_unknown_outcome_is_refused(client_as_agent):
     )
     assert "Choose what happened" in response.content.decode()
     assert CallTask.objects.get(pk=task.pk).status == "in_progress"
-
-
-def test_win_back_call_screen_and_won_back(client, login, supervisor, today):
-    contract = ContractFactory(
-        monthly_fee=50000,
-        start_date=today - timedelta(days=900),
-        status="cancelled",
-        cancelled_on=today - timedelta(days=60),
-    )
-    contract.customer.lifetime_revenue = 5_000_000
-    contract.customer.save()
-    win_back_consider()
-    task = CallTask.objects.get(kind="win_back")
-    assert task.queue == "supervisors"
-    client = login(supervisor)
-    client.post(reverse("call_take", args=[task.pk]))
-    body = client.get(reverse("call", args=[task.pk])).content.decode()
-    assert "Why they left" in body
-    assert "Won back: new contract" in body
-    response = client.post(
-        reverse("call_win_back", args=[task.pk]),
-        {"result": "won", "product": contract.product_id, "diagnosis": "Missed the service"},
-        follow=True,
-    )
-    assert "Won back: contract" in response.content.decode()
-    case = WinBackCase.objects.get()
-    assert case.outcome == "won_back"
-    assert Contract.objects.filter(customer=contract.customer, status="active").count() == 1
-    assert CallTask.objects.filter(kind="care_check_in", win_back=case).count() == 3
-
-
-def test_win_back_with_an_unknown_product_is_refused(client, login, supervisor, today):
-    contract = ContractFactory(
-        start_date=today - timedelta(days=900),
-        status="cancelled",
-        cancelled_on=today - timedelta(days=60),
-    )
-    contract.customer.lifetime_revenue = 9_000_000
-    contract.customer.save()
-    win_back_consider()
-    task = CallTask.objects.get(kind="win_back")
-    client = login(supervisor)
-    client.post(reverse("call_take", args=[task.pk]))
-    response = client.post(
-        reverse("call_win_back", args=[task.pk]), {"result": "won", "product": "x"}, follow=True
-    )
-    assert "Choose a product on sale" in response.content.decode()
-    assert WinBackCase.objects.get().outcome == "pending"
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The agent's screens: search, screen-pop, customer view, console, approvals; per role."""
+"""The cancellation console's screens: starting a cancellation, walking the branches, stale
+clicks, bad input, notes, tips, the poll; and the agent's pages and posts per role."""
 
 import re
 from datetime import timedelta
@@ -12,89 +13,21 @@ from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from cancellations.services.closing import cancellation_withdraw
 from cancellations.services.offers import offer_approve, offer_present
-from tests.factories import ContractFactory, CustomerFactory, UserFactory
+from tests.cancellations.helpers import request_state
+from tests.factories import ContractFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
 S = RequestState
 
 
-def _state(request) -> str:
-    return CancellationRequest.objects.get(pk=request.pk).state
-
-
 def _act(client, request, name, data=None, htmx=True, seen=None):
-    payload = {"expected_state": seen if seen is not None else _state(request), **(data or {})}
+    payload = {
+        "expected_state": seen if seen is not None else request_state(request),
+        **(data or {}),
+    }
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(reverse("console_act", args=[request.pk, name]), payload, **headers)
-
-
-# ---- search and lookup -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "typed", ["010-5555-1234", "01055551234", "+82 10 5555 1234", "010 5555 1234"]
-)
-def test_search_by_phone_in_any_format_shows_the_masked_number(client_as_agent, typed):
-    customer = CustomerFactory(name="박서준", phone="01055551234")
-    ContractFactory(customer=customer, number="R77-1")
-    response = client_as_agent.get(reverse("search"), {"q": typed}, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "박서준" in body
-    assert "010-****-1234" in body
-    assert "01055551234" not in body
-    assert "R77-1" in body
-
-
-def test_search_by_name_prefix_and_contract_number(client_as_agent):
-    customer = CustomerFactory(name="김하늘")
-    ContractFactory(customer=customer, number="R12345678-1")
-    CustomerFactory(name="이하늘")
-    by_name = client_as_agent.get(reverse("search"), {"q": "김하"}).content.decode()
-    assert "김하늘" in by_name and "이하늘" not in by_name
-    by_number = client_as_agent.get(reverse("search"), {"q": "r12345678-1"}).content.decode()
-    assert "김하늘" in by_number
-
-
-def test_an_incomplete_phone_number_asks_to_keep_typing(client_as_agent):
-    body = client_as_agent.get(reverse("search"), {"q": "010-55"}).content.decode()
-    assert "Keep typing" in body
-
-
-def test_screen_pop_opens_the_only_match(client_as_agent):
-    customer = CustomerFactory(phone="01099998888")
-    response = client_as_agent.get(reverse("lookup"), {"phone": "+82-10-9999-8888"})
-    assert response.status_code == 302
-    assert response.url == reverse("customer", args=[customer.pk])
-
-
-def test_screen_pop_with_several_matches_opens_the_search(client_as_agent):
-    CustomerFactory(phone="01099998888")
-    CustomerFactory(alt_phone="01099998888")
-    response = client_as_agent.get(reverse("lookup"), {"phone": "010-9999-8888"})
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("search"))
-    assert "q=010-9999-8888" in response.url
-
-
-# ---- customer view ---------------------------------------------------------------------------
-
-
-def test_customer_view_shows_contracts_and_a_start_button(client_as_agent):
-    contract = ContractFactory(monthly_fee=30000)
-    body = client_as_agent.get(reverse("customer", args=[contract.customer_id])).content.decode()
-    assert contract.number in body
-    assert "KRW 30,000" in body
-    assert "Start cancellation" in body
-    assert contract.customer.phone not in body  # masked for agents
-
-
-def test_supervisors_see_the_full_phone(client_as_supervisor):
-    contract = ContractFactory()
-    body = client_as_supervisor.get(
-        reverse("customer", args=[contract.customer_id])
-    ).content.decode()
-    assert contract.customer.phone_display in body
 
 
 def test_start_cancellation_opens_the_console(client_as_agent, agent):
@@ -136,13 +69,13 @@ def test_console_buttons_are_exactly_the_available_transitions(client_as_agent, 
 def test_walk_financial_branch_to_retained(client_as_agent, opened, reason, fee_offer):
     response = _act(client_as_agent, opened, "identify_reason", {"reason": reason("fee_burden").pk})
     body = response.content.decode()
-    assert _state(opened) == S.FINANCIAL_BURDEN
+    assert request_state(opened) == S.FINANCIAL_BURDEN
     assert fee_offer.name_en in body
     assert 'data-offer-key="1"' in body
     _act(client_as_agent, opened, "present_offer", {"offer": fee_offer.pk})
-    assert _state(opened) == S.OFFER_PRESENTED
+    assert request_state(opened) == S.OFFER_PRESENTED
     body = _act(client_as_agent, opened, "accept_offer").content.decode()
-    assert _state(opened) == S.RETAINED
+    assert request_state(opened) == S.RETAINED
     assert "This request is closed." in body
     opened.contract.refresh_from_db()
     assert opened.contract.monthly_fee == 27000
@@ -151,12 +84,12 @@ def test_walk_financial_branch_to_retained(client_as_agent, opened, reason, fee_
 def test_walk_to_cancelled_shows_the_quote(client_as_agent, opened, reason, today):
     _act(client_as_agent, opened, "identify_reason", {"reason": reason("product_quality").pk})
     body = _act(client_as_agent, opened, "insist_on_cancelling").content.decode()
-    assert _state(opened) == S.CANCELLING
+    assert request_state(opened) == S.CANCELLING
     assert "Cancellation quote" in body
     assert "Penalty on the remaining fees" in body
     later = (today + timedelta(days=5)).isoformat()
     _act(client_as_agent, opened, "confirm_cancellation", {"pickup_date": later})
-    assert _state(opened) == S.CANCELLED
+    assert request_state(opened) == S.CANCELLED
 
 
 def test_a_stale_click_shows_the_conflict_and_the_fresh_state(client_as_agent, opened, reason):
@@ -165,7 +98,7 @@ def test_a_stale_click_shows_the_conflict_and_the_fresh_state(client_as_agent, o
     body = response.content.decode()
     assert response.status_code == 200
     assert "Someone else changed this" in body
-    assert _state(opened) == S.FINANCIAL_BURDEN
+    assert request_state(opened) == S.FINANCIAL_BURDEN
     assert 'data-state="financial_burden"' in body
 
 
@@ -187,7 +120,7 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
     response = _act(client_as_agent, opened, name, data)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert _state(opened) == S.OPENED
+    assert request_state(opened) == S.OPENED
 
 
 def test_without_htmx_a_step_redirects_back_to_the_console(client_as_agent, opened, reason):
@@ -203,7 +136,7 @@ def test_another_agents_request_is_forbidden(client, login, opened):
     login(stranger)
     assert client.get(reverse("console", args=[opened.pk])).status_code == 403
     assert _act(client, opened, "withdraw").status_code == 403
-    assert _state(opened) == S.OPENED
+    assert request_state(opened) == S.OPENED
 
 
 def test_an_unknown_request_is_404(client_as_agent):
@@ -259,50 +192,6 @@ def test_the_console_updates_when_a_supervisor_approves(
     assert "Customer accepts" in body
 
 
-# ---- approvals -------------------------------------------------------------------------------
-
-
-def test_approval_queue_lists_waiting_offers_and_approves(
-    client_as_supervisor, agent, walk, costly_offer
-):
-    request = walk("competitor")
-    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
-    body = client_as_supervisor.get(reverse("approvals")).content.decode()
-    assert request.customer.name in body
-    assert costly_offer.name_en in body
-    response = client_as_supervisor.post(
-        reverse("approval_approve", args=[request.pk]),
-        {"note": "fine", "expected_state": "awaiting_approval"},
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
-    assert _state(request) == S.OFFER_PRESENTED
-    assert "Nothing is waiting for you." in response.content.decode()
-
-
-def test_denying_without_a_note_is_refused(client_as_supervisor, agent, walk, costly_offer):
-    request = walk("competitor")
-    offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
-    response = client_as_supervisor.post(
-        reverse("approval_deny", args=[request.pk]), {"note": ""}, HTTP_HX_REQUEST="true"
-    )
-    assert "Say why" in response.content.decode()
-    assert _state(request) == S.AWAITING_APPROVAL
-
-
-# ---- roles -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [("agent", 403), ("catalog_admin", 403), ("supervisor", 200), (None, 302)],
-)
-def test_approval_queue_permissions(client, login, request, who, expected):
-    if who:
-        login(request.getfixturevalue(who))
-    assert client.get(reverse("approvals")).status_code == expected
-
-
 @pytest.mark.parametrize(
     ("who", "expected"),
     [("agent", 200), ("supervisor", 200), ("catalog_admin", 403), (None, 302)],
@@ -323,7 +212,7 @@ def test_desk_pages_per_role(client, login, request, opened, who, expected):
 def test_anonymous_posts_change_nothing(client, opened):
     response = _act(client, opened, "withdraw", htmx=False)
     assert response.status_code == 302
-    assert _state(opened) == S.OPENED
+    assert request_state(opened) == S.OPENED
 
 
 @pytest.mark.parametrize(

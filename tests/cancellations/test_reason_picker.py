@@ -6,7 +6,6 @@ import pytest
 from cancellations.selectors import reason_picker
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
-from core.text import hangul_initials
 from tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,3 @@ def test_the_agents_most_used_reasons_come_first(agent):
     assert first.reasons[0].key == next(
         e.key for g in reason_picker(user=agent)[1:] for e in g.reasons if e.reason == relocation
     )
-
-
-def test_initials_keep_only_hangul_syllables():
-    assert hangul_initials("월 렌탈료 A부담") == "ㅇㄹㅌㄹㅂㄷ"

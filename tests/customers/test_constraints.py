@@ -1,10 +1,11 @@
+"""The database keeps customers, products, contracts and amendments consistent: each rule
+is a constraint that refuses a bad row, and a customer with contracts is never deleted."""
+
 from datetime import date
 
-import pghistory
 import pytest
 from django.db import IntegrityError, transaction
 
-from core.dates import months_between
 from customers.choices import AmendmentKind, ContractStatus
 from customers.models import ContractAmendment
 from tests.factories import ContractFactory, CustomerFactory, ProductFactory
@@ -82,44 +83,3 @@ def test_deleting_a_customer_with_contracts_is_refused():
     contract = ContractFactory()
     with pytest.raises(ProtectedError):
         contract.customer.delete()
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "months"),
-    [
-        (date(2024, 1, 15), date(2024, 1, 14), 0),
-        (date(2024, 1, 15), date(2024, 2, 14), 0),
-        (date(2024, 1, 15), date(2024, 2, 15), 1),
-        (date(2024, 1, 31), date(2025, 1, 31), 12),
-        (date(2024, 5, 1), date(2024, 1, 1), 0),
-    ],
-)
-def test_months_between_counts_whole_months(start, end, months):
-    assert months_between(start, end) == months
-
-
-def test_tenure_and_remaining_months():
-    contract = ContractFactory(start_date=date(2024, 3, 10), term_months=36)
-    assert contract.tenure_months(date(2025, 3, 10)) == 12
-    assert contract.remaining_months(date(2025, 3, 10)) == 24
-    assert contract.remaining_months(date(2030, 1, 1)) == 0
-
-
-def test_contract_changes_are_recorded_with_the_acting_user(agent):
-    contract = ContractFactory(monthly_fee=30000)
-    with pghistory.context(user=agent.pk):
-        contract.monthly_fee = 27000
-        contract.save(update_fields=["monthly_fee", "updated_at"])
-    event = contract.events.get()
-    assert event.pgh_label == "update"
-    assert event.monthly_fee == 27000
-    assert event.pgh_context.metadata["user"] == agent.pk
-
-
-def test_a_rolled_back_change_leaves_no_history():
-    contract = ContractFactory(monthly_fee=30000)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        contract.monthly_fee = 1
-        contract.save(update_fields=["monthly_fee", "updated_at"])
-        raise RuntimeError
-    assert not contract.events.exists()

@@ -1,3 +1,5 @@
+"""The home page for every role, behind the login, in a fixed number of queries."""
+
 import pytest
 from django.urls import reverse
 
@@ -36,15 +38,3 @@ def test_home_query_count_does_not_grow_with_data(
     ContractFactory.create_batch(contracts)
     with django_assert_max_num_queries(8):
         assert client_as_agent.get(reverse("home")).status_code == 200
-
-
-def test_admin_needs_staff(client_as_agent):
-    response = client_as_agent.get("/admin/")
-    assert response.status_code == 302
-
-
-def test_the_favicon_is_served_without_a_login(client):
-    response = client.get("/favicon.ico")
-    assert response.status_code == 301
-    assert response.url.endswith("favicon.svg")
-    assert client.get(response.url).status_code == 200

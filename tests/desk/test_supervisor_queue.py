@@ -1,18 +1,15 @@
 """The supervisor queue as one list: every kind of waiting item, oldest and most valuable
-first, each row with its decision and a take-over / give-to; the floor view of live calls."""
+first, each row with its decision and a take-over / give-to."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cancellations.models import CancellationRequest, OfferPresentation
-from cancellations.services.closing import cancellation_resume, cancellation_schedule_callback
 from cancellations.services.handling import cancellation_request_manager
 from cancellations.services.offers import offer_deny, offer_present
 from claims.choices import ClaimState, CompensationForm
@@ -23,18 +20,13 @@ from claims.services.opening import claim_open
 from core.models import AuditEntry
 from desk.services.supervision import claim_hand_over
 from tests.claims.helpers import walk_to
-from tests.factories import ContractFactory, CustomerFactory, UserFactory
+from tests.desk.helpers import contract_of_tier, seconds_ago
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2031, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+
 ROW = re.compile(r'<tr data-kind="(\w+)" data-[\w-]+="(\d+)"')
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -42,20 +34,6 @@ def other_supervisor(db):
     return UserFactory(
         username="supervisor-han", role="supervisor", first_name="소희", last_name="한"
     )
-
-
-def _contract(product, tier="standard"):
-    return ContractFactory(
-        product=product,
-        customer=CustomerFactory(value_tier=tier),
-        start_date=(NOW - timedelta(days=600)).date(),
-        term_months=60,
-        monthly_fee=30000,
-    )
-
-
-def _ago(seconds):
-    return NOW - timedelta(seconds=seconds)
 
 
 def _rows(client) -> list[tuple[str, int]]:
@@ -68,22 +46,26 @@ def one_of_each(clock, walk, agent, product, costly_offer):
     """One item of every kind, each waiting a known time, for customers of known value."""
 
     def build(tag=""):
-        approval = walk("competitor", contract_=_contract(product))
+        approval = walk("competitor", contract_=contract_of_tier(product))
         offer_present(request_id=approval.pk, user=agent, offer_id=costly_offer.pk)
-        OfferPresentation.objects.filter(request=approval).update(approval_requested_at=_ago(100))
+        OfferPresentation.objects.filter(request=approval).update(
+            approval_requested_at=seconds_ago(100)
+        )
 
-        asking = walk("dissatisfied", contract_=_contract(product))
+        asking = walk("dissatisfied", contract_=contract_of_tier(product))
         cancellation_request_manager(request_id=asking.pk, user=agent)
-        CancellationRequest.objects.filter(pk=asking.pk).update(manager_requested_at=_ago(30))
+        CancellationRequest.objects.filter(pk=asking.pk).update(
+            manager_requested_at=seconds_ago(30)
+        )
 
-        vip = _contract(product, "vip")
+        vip = contract_of_tier(product, "vip")
         escalated = claim_open(
             customer_id=vip.customer_id, contract_id=vip.pk, user=agent, subject=f"Leak{tag}"
         )
         walk_to(escalated, ClaimState.ESCALATED, user=agent)
-        Claim.objects.filter(pk=escalated.pk).update(escalated_at=_ago(50))
+        Claim.objects.filter(pk=escalated.pk).update(escalated_at=seconds_ago(50))
 
-        gold = _contract(product, "gold")
+        gold = contract_of_tier(product, "gold")
         generous = claim_open(
             customer_id=gold.customer_id, contract_id=gold.pk, user=agent, subject="Noise"
         )
@@ -91,9 +73,9 @@ def one_of_each(clock, walk, agent, product, costly_offer):
         compensation = compensation_propose(
             claim_id=generous.pk, user=agent, form=CompensationForm.VOUCHER, amount=90_000
         )
-        Compensation.objects.filter(pk=compensation.pk).update(proposed_at=_ago(10))
+        Compensation.objects.filter(pk=compensation.pk).update(proposed_at=seconds_ago(10))
 
-        late_contract = _contract(product)
+        late_contract = contract_of_tier(product)
         late = claim_open(
             customer_id=late_contract.customer_id,
             contract_id=late_contract.pk,
@@ -101,7 +83,7 @@ def one_of_each(clock, walk, agent, product, costly_offer):
             subject="Late",
         )
         walk_to(late, ClaimState.LISTENED, user=agent)
-        Claim.objects.filter(pk=late.pk).update(promised_deadline=_ago(5))
+        Claim.objects.filter(pk=late.pk).update(promised_deadline=seconds_ago(5))
         return {
             "approval": approval,
             "manager_request": asking,
@@ -153,7 +135,7 @@ def test_a_poll_hears_nothing_new_while_only_time_passes(
     clock.shift(timedelta(seconds=30))
     again = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert again.status_code == 204
-    asking = walk("financial_burden", contract_=_contract(product))
+    asking = walk("financial_burden", contract_=contract_of_tier(product))
     cancellation_request_manager(request_id=asking.pk, user=agent)
     changed = client.get(reverse("approvals"), {"seen": version}, HTTP_HX_REQUEST="true")
     assert changed.status_code == 200
@@ -225,85 +207,6 @@ def test_the_queue_query_count_does_not_grow_with_the_queue(client, login, super
     assert len(large) == len(small) <= 14
 
 
-# ---- the floor --------------------------------------------------------------------------
-
-
-def test_the_floor_lists_each_live_call_with_its_time_and_leaves_callbacks_out(
-    client, login, clock, walk, agent, supervisor, product, future
-):
-    live = walk("financial_burden", contract_=_contract(product))
-    CancellationRequest.objects.filter(pk=live.pk).update(opened_at=_ago(125))
-    promised = walk("dissatisfied", contract_=_contract(product))
-    cancellation_schedule_callback(request_id=promised.pk, user=agent, callback_at=future)
-    other = UserFactory(username="agent-lee", role="agent", first_name="Lee")
-    claim_contract = _contract(product)
-    claim = claim_open(
-        customer_id=claim_contract.customer_id, contract_id=claim_contract.pk, user=other,
-        subject="Leak",
-    )  # fmt: skip
-    Claim.objects.filter(pk=claim.pk).update(promised_deadline=_ago(60))
-    login(supervisor)
-    body = client.get(reverse("floor")).content.decode()
-    kim = body[body.index(f'data-agent="{agent.pk}"') :]
-    kim = kim[: kim.index("</tr>")]
-    assert f'data-call="{live.pk}"' in kim
-    assert 'data-waited="125">2:05<' in kim
-    assert f'data-call="{promised.pk}"' not in body
-    lee = body[body.index(f'data-agent="{other.pk}"') :]
-    lee = lee[: lee.index("</tr>")]
-    assert "Lee" in lee and "1 overdue" in lee
-    assert "data-call=" not in lee
-
-
-def test_the_floor_query_count_does_not_grow_with_the_floor(
-    client, login, clock, walk, agent, supervisor, product
-):
-    walk("financial_burden", contract_=_contract(product))
-    login(supervisor)
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("floor")).content.decode().count("data-call=") == 1
-    for n in range(5):
-        person = UserFactory(username=f"agent-{n}", role="agent")
-        walk("dissatisfied", contract_=_contract(product), user=person)
-        extra = _contract(product)
-        claim_open(customer_id=extra.customer_id, contract_id=extra.pk, user=person, subject="x")
-    with CaptureQueriesContext(connection) as large:
-        body = client.get(reverse("floor")).content.decode()
-    assert body.count("data-call=") == 6
-    assert len(large) == len(small) <= 15
-
-
-def test_the_floor_counts_calls_due_and_overdue_per_queue(client, login, clock, supervisor):
-    from calls.models import CallTask
-
-    def task(queue, minutes, status="scheduled"):
-        customer = CustomerFactory()
-        CallTask.objects.create(
-            kind="win_back",
-            customer=customer,
-            queue=queue,
-            status=status,
-            due_at=NOW + timedelta(minutes=minutes),
-            idempotency_key=f"floor-{customer.pk}",
-        )
-
-    task("agents", -10)  # due
-    task("agents", -120, "due")  # due, and late by more than an hour
-    task("agents", 24 * 60)  # tomorrow: not due
-    task("agents", -180, "done")  # done: not waiting
-    task("specialists", -5, "in_progress")
-    login(supervisor)
-    body = client.get(reverse("floor")).content.decode()
-
-    def cells(queue):
-        row = body[body.index(f'data-queue="{queue}"') :]
-        return re.findall(r"<td>(\d+)</td>", row[: row.index("</tr>")])
-
-    assert cells("agents") == ["2", "1", "0"]
-    assert cells("specialists") == ["1", "0", "1"]
-    assert cells("supervisors") == ["0", "0", "0"]
-
-
 # ---- what a row shows can change while it waits -----------------------------------------
 
 
@@ -324,7 +227,7 @@ def _second_costly_offer():
 def test_a_decision_on_an_offer_no_longer_waiting_is_refused_and_changes_nothing(
     client, login, clock, walk, agent, supervisor, other_supervisor, product, costly_offer
 ):
-    request = walk("competitor", contract_=_contract(product))
+    request = walk("competitor", contract_=contract_of_tier(product))
     first = offer_present(request_id=request.pk, user=agent, offer_id=costly_offer.pk)
     login(supervisor)
     screen = client.get(reverse("approvals"), HTTP_HX_REQUEST="true").content.decode()
@@ -365,9 +268,9 @@ def test_a_poll_hears_when_a_row_changes_hands(
 def test_a_supervisors_own_items_have_no_decision_for_them(
     client, login, clock, walk, supervisor, product, costly_offer
 ):
-    own = walk("competitor", contract_=_contract(product), user=supervisor)
+    own = walk("competitor", contract_=contract_of_tier(product), user=supervisor)
     offer_present(request_id=own.pk, user=supervisor, offer_id=costly_offer.pk)
-    gold = _contract(product, "gold")
+    gold = contract_of_tier(product, "gold")
     claim = claim_open(
         customer_id=gold.customer_id, contract_id=gold.pk, user=supervisor, subject="Noise"
     )
@@ -387,28 +290,3 @@ def test_a_supervisors_own_items_have_no_decision_for_them(
     assert all("Your own claim: another supervisor decides." in r for r in compensations)
     ids = re.findall(r'id="([^"]+)"', body)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
-
-
-def test_the_floor_counts_an_idle_open_call_apart_and_times_a_resumed_callback(
-    client, login, clock, walk, agent, supervisor, product
-):
-    forgotten = walk("dissatisfied", contract_=_contract(product))
-    CancellationRequest.objects.filter(pk=forgotten.pk).update(
-        opened_at=_ago(3 * 86400), updated_at=_ago(3 * 86400)
-    )
-    resumed = walk("financial_burden", contract_=_contract(product))
-    cancellation_schedule_callback(
-        request_id=resumed.pk, user=agent, callback_at=NOW + timedelta(minutes=1)
-    )
-    clock.shift(timedelta(minutes=1))  # the promised call; the floor looks 30 s in
-    cancellation_resume(request_id=resumed.pk, user=agent)
-    CancellationRequest.objects.filter(pk=resumed.pk).update(opened_at=_ago(86400))
-    clock.shift(timedelta(seconds=30))
-    login(supervisor)
-    body = client.get(reverse("floor")).content.decode()
-    kim = body[body.index(f'data-agent="{agent.pk}"') :]
-    kim = kim[: kim.index("</tr>")]
-    assert f'data-call="{forgotten.pk}"' not in kim
-    assert 'data-left-open="1"' in kim and "1 left open" in kim
-    call = kim[kim.index(f'data-call="{resumed.pk}"') :]
-    assert 'data-waited="30">0:30<' in call
