@@ -15,6 +15,7 @@ from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import Reason
 from catalog.taxonomy import customer_types_seed, reasons_seed
 from core.dates import add_months
+from tests.auth import MODEL_BACKEND
 from tests.factories import (
     ContractFactory,
     CustomerFactory,
@@ -46,9 +47,6 @@ def specialist(db):
 @pytest.fixture
 def catalog_admin(db):
     return UserFactory(username="catalog-lee", role=Role.CATALOG_ADMIN)
-
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @pytest.fixture
