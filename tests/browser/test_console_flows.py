@@ -12,9 +12,7 @@ from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from customers.models import Contract
 from tests.browser.helpers import PASSWORD, log_in, open_cancellation_by_phone, pick_reason
-from tests.factories import (
-    UserFactory,
-)
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,20 +9,13 @@ from django.utils import timezone
 
 from cancellations.models import CancellationRequest, OfferPresentation
 from cancellations.offer_engine.ab import variant_bucket, variant_drawn
-from cancellations.offer_engine.loading import (
-    offer_evaluate_for_request,
-    offers_for_request,
-)
+from cancellations.offer_engine.loading import offer_evaluate_for_request, offers_for_request
 from cancellations.services.offers import offer_present
 from catalog.choices import ReasonCategory
-from catalog.models import (
-    Offer,
-)
+from catalog.models import Offer
 from core.errors import ServiceError
 from tests.catalog.helpers import FIN
-from tests.factories import (
-    OfferFactory,
-)
+from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,7 @@ from django.utils import timezone
 from calls.choices import CallTaskKind
 from calls.models import CallTask
 from cancellations.choices import PresentationAnswer, RequestState
-from cancellations.services.closing import (
-    cancellation_insist,
-)
+from cancellations.services.closing import cancellation_insist
 from cancellations.services.offers import (
     offer_accept,
     offer_approval_withdraw,

@@ -6,9 +6,7 @@ import pytest
 
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from cancellations.services.closing import (
-    cancellation_withdraw,
-)
+from cancellations.services.closing import cancellation_withdraw
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from core.errors import NotPermitted, RequestAlreadyOpen, ServiceError
 from customers.choices import ContractStatus

@@ -19,9 +19,7 @@ from cancellations.services.closing import (
     cancellation_schedule_callback,
     cancellation_withdraw,
 )
-from cancellations.services.offers import (
-    offer_present,
-)
+from cancellations.services.offers import offer_present
 from core.errors import ServiceError
 from customers.choices import ContractStatus
 from tests.cancellations.helpers import audit_trail, request_state

@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from cancellations.choices import PresentationAnswer
 from cancellations.models import OfferPresentation
-from cancellations.offer_engine.loading import (
-    offers_for_request,
-)
+from cancellations.offer_engine.loading import offers_for_request
 from cancellations.services.offers import offer_accept, offer_decline, offer_present
 from catalog.choices import ReasonCategory
 from customers.choices import ContractStatus, ProductCategory, ValueTier
@@ -20,11 +18,7 @@ from tests.cancellations.helpers import (
     presentation_row,
     request_as_loaded,
 )
-from tests.factories import (
-    CancellationRequestFactory,
-    ContractFactory,
-    OfferFactory,
-)
+from tests.factories import CancellationRequestFactory, ContractFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,7 @@ from datetime import timedelta
 import pytest
 
 from cancellations.offer_engine.eligibility import fee_adjustment_allowed
-from cancellations.offer_engine.loading import (
-    offer_context_load,
-)
+from cancellations.offer_engine.loading import offer_context_load
 from catalog.choices import OfferKind, ReasonCategory
 from tests.cancellations.helpers import (
     assert_eligible,
@@ -17,9 +15,7 @@ from tests.cancellations.helpers import (
     evaluate,
     offer_of_kind,
 )
-from tests.factories import (
-    ProductFactory,
-)
+from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

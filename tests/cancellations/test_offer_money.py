@@ -13,9 +13,7 @@ from tests.cancellations.helpers import (
     evaluate,
     offer_of_kind,
 )
-from tests.factories import (
-    ProductFactory,
-)
+from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cancellations.choices import PresentationAnswer
-from cancellations.offer_engine.loading import (
-    offers_for_request,
-)
+from cancellations.offer_engine.loading import offers_for_request
 from cancellations.services.closing import cancellation_insist
 from cancellations.services.offers import offer_decline, offer_present
 from catalog.choices import OfferKind, ReasonCategory

@@ -4,14 +4,8 @@ playbook's tips, a step script, in either language), and the agent then sees jus
 import pytest
 from django.urls import reverse
 
-from catalog.models import (
-    CustomerType,
-    Reason,
-    StepScript,
-)
-from catalog.services.items import (
-    catalog_save,
-)
+from catalog.models import CustomerType, Reason, StepScript
+from catalog.services.items import catalog_save
 from catalog.services.kinds import KINDS
 from tests.catalog.data import offer_data
 from tests.catalog.helpers import FIN, PLAYBOOK, SCRIPT, between, speaking

@@ -17,12 +17,8 @@ from catalog.models import (
     StepScript,
 )
 from catalog.scripts import script_keys
-from catalog.services.items import (
-    catalog_save,
-)
-from catalog.services.scheduled import (
-    scheduled_change_withdraw,
-)
+from catalog.services.items import catalog_save
+from catalog.services.scheduled import scheduled_change_withdraw
 from tests.catalog.data import instance_data, offer_data
 from tests.catalog.helpers import CARD, schedule_change_from_stored
 from tests.factories import ContractFactory, OfferFactory, ProductFactory, ReasonFactory

@@ -9,16 +9,8 @@ from django.urls import reverse
 
 from catalog.choices import OfferKind
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    Battlecard,
-    CatalogVersion,
-    CustomerType,
-    Offer,
-    StepScript,
-)
-from catalog.services.items import (
-    catalog_save,
-)
+from catalog.models import Battlecard, CatalogVersion, CustomerType, Offer, StepScript
+from catalog.services.items import catalog_save
 from catalog.services.kinds import KINDS
 from tests.catalog.data import instance_data, offer_data
 from tests.catalog.helpers import CARD, PLAYBOOK, SCRIPT, between

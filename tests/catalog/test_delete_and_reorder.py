@@ -9,18 +9,9 @@ from cancellations.services.offers import offer_present
 from catalog.choices import ReasonCategory
 from catalog.forms.items import ReasonCatalogForm
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    Offer,
-    Reason,
-)
+from catalog.models import CatalogVersion, Offer, Reason
 from catalog.rules import catalog_uses, reason_in_use
-from catalog.services.items import (
-    catalog_save,
-    offer_delete,
-    reason_delete,
-    reason_move,
-)
+from catalog.services.items import catalog_save, offer_delete, reason_delete, reason_move
 from core.errors import ServiceError
 from tests.catalog.data import instance_data, offer_data
 from tests.catalog.helpers import FIN, offer_created, version_actions

@@ -6,14 +6,8 @@ from django.urls import reverse
 
 from cancellations.services.offers import offer_present
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    Offer,
-)
-from catalog.services.items import (
-    catalog_save,
-    offer_publish,
-)
+from catalog.models import CatalogVersion, Offer
+from catalog.services.items import catalog_save, offer_publish
 from tests.catalog.data import instance_data, offer_data
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cancellations.models import CancellationRequest
-from cancellations.offer_engine.loading import (
-    offer_rank_preview,
-)
+from cancellations.offer_engine.loading import offer_rank_preview
 from cancellations.offer_engine.reach import _months_back, offer_reach
 from catalog.choices import OfferKind, ReasonCategory
 from catalog.models import CatalogVersion, Offer
@@ -18,11 +16,7 @@ from core.dates import add_months, months_between
 from customers.choices import ContractStatus, ProductCategory, ValueTier
 from customers.models import Contract
 from tests.catalog.data import instance_data, offer_data
-from tests.factories import (
-    ContractFactory,
-    CustomerFactory,
-    ProductFactory,
-)
+from tests.factories import ContractFactory, CustomerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,9 @@ from cancellations.models import CancellationRequest, OfferPresentation
 from cancellations.services.closing import cancellation_insist
 from cancellations.services.offers import offer_accept, offer_present
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    Offer,
-)
-from catalog.services.items import (
-    catalog_save,
-)
-from catalog.services.scheduled import (
-    scheduled_changes_apply,
-)
+from catalog.models import Offer
+from catalog.services.items import catalog_save
+from catalog.services.scheduled import scheduled_changes_apply
 from customers.models import Contract
 from customers.quote import QuoteTerms, cancellation_quote
 from tests.catalog.data import instance_data

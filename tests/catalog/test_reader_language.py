@@ -11,17 +11,9 @@ from django.utils import translation
 from cancellations.choices import RequestState
 from catalog.choices import OfferKind
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    ScheduledChange,
-)
-from catalog.services.items import (
-    catalog_save,
-    offer_publish,
-)
-from catalog.services.scheduled import (
-    scheduled_changes_apply,
-)
+from catalog.models import CatalogVersion, ScheduledChange
+from catalog.services.items import catalog_save, offer_publish
+from catalog.services.scheduled import scheduled_changes_apply
 from catalog.services.versions import catalog_restore
 from tests.catalog.data import instance_data, offer_data
 from tests.catalog.helpers import between, schedule_change_from_stored, speaking

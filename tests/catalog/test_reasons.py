@@ -10,14 +10,9 @@ from cancellations.selectors import console_data
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.choices import ReasonCategory
 from catalog.forms.items import ReasonCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    Reason,
-)
+from catalog.models import CatalogVersion, Reason
 from catalog.rules import reason_in_use
-from catalog.services.items import (
-    catalog_retire,
-)
+from catalog.services.items import catalog_retire
 from core.errors import ServiceError
 from tests.catalog.data import instance_data
 from tests.catalog.helpers import FIN, speaking

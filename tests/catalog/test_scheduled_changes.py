@@ -8,10 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.forms.items import ProductCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    ScheduledChange,
-)
+from catalog.models import CatalogVersion, ScheduledChange
 from catalog.services.scheduled import (
     product_save,
     scheduled_change_withdraw,

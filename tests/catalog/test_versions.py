@@ -10,16 +10,8 @@ from cancellations.offer_engine.loading import offers_for_request
 from catalog.choices import ReasonCategory
 from catalog.forms.items import ProductCatalogForm
 from catalog.forms.offers import OfferCatalogForm
-from catalog.models import (
-    CatalogVersion,
-    Offer,
-)
-from catalog.services.items import (
-    catalog_reactivate,
-    catalog_retire,
-    catalog_save,
-    offer_publish,
-)
+from catalog.models import CatalogVersion, Offer
+from catalog.services.items import catalog_reactivate, catalog_retire, catalog_save, offer_publish
 from catalog.services.versions import catalog_restore, history_for, version_latest
 from core.errors import Conflict, ServiceError
 from customers.models import Product

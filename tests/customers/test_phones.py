@@ -1,3 +1,6 @@
+"""Korean phone numbers: every way of writing one normalises to one form, bad ones are
+refused with a message, and masking keeps only what an agent needs to confirm."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given

@@ -1,3 +1,6 @@
+"""The demo data: seeded once (again adds nothing), realistic and consistent, one role per
+demo user, bad counts refused, and work waiting on every screen."""
+
 from io import StringIO
 
 import pytest

@@ -13,10 +13,7 @@ from cancellations.models import CancellationRequest
 from reporting.analytics.filters import Filters
 from reporting.analytics.save_rate import ab_tests
 from reporting.models import RequestFact
-from tests.factories import (
-    ContractFactory,
-    OfferFactory,
-)
+from tests.factories import ContractFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 

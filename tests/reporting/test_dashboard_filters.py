@@ -106,7 +106,7 @@ def test_the_page_says_which_filters_a_tab_does_not_apply(client_as_supervisor, 
         assert "The reason filters do not apply to claims" in body
 
 
-# ---- dashboards -----------------------------------------------------------------------------
+# ---- a filter id too big to look up ------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["reason", "agent", "team"])

@@ -14,14 +14,7 @@ from catalog.models import Reason
 from reporting.analytics.tables import TAB_TABLES, TABLES
 from reporting.models import RequestFact
 from tests.factories import ProductFactory, UserFactory
-from tests.reporting.dashboard_data import (
-    NOW,
-    TODAY,
-    claim_fact,
-    request_fact,
-    survey,
-    win_back,
-)
+from tests.reporting.dashboard_data import NOW, TODAY, claim_fact, request_fact, survey, win_back
 
 pytestmark = pytest.mark.django_db
 

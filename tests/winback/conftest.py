@@ -8,9 +8,7 @@ import pytest
 from calls.models import CallTask
 from calls.services.taking import call_task_claim
 from tests.factories import ContractFactory, ProductFactory
-from winback.services.winback import (
-    win_back_consider,
-)
+from winback.services.winback import win_back_consider
 
 
 @pytest.fixture

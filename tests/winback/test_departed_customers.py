@@ -14,10 +14,7 @@ from tests.factories import ContractFactory
 from tests.winback.helpers import win_back_call_for, win_back_case_for
 from winback.choices import WinBackOutcome, WinBackTier
 from winback.models import WinBackCase
-from winback.services.winback import (
-    win_back_consider,
-    win_back_declined,
-)
+from winback.services.winback import win_back_consider, win_back_declined
 from winback.tasks import win_back_daily_task
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,7 @@ from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, 
 from calls.models import CallTask, Survey
 from calls.services.dispatch import call_task_prepare, call_tasks_dispatch_due
 from calls.services.taking import call_task_claim
-from cancellations.services.closing import (
-    cancellation_confirm,
-    cancellation_insist,
-)
+from cancellations.services.closing import cancellation_confirm, cancellation_insist
 from core.dates import add_months
 from core.models import AuditEntry
 from customers.choices import ContractStatus
@@ -22,11 +19,7 @@ from tests.factories import ContractFactory, OfferFactory
 from tests.winback.helpers import win_back_call_for, win_back_case_for
 from winback.choices import WinBackOutcome
 from winback.models import WinBackCase
-from winback.services.winback import (
-    win_back_consider,
-    win_back_declined,
-    win_back_won,
-)
+from winback.services.winback import win_back_consider, win_back_declined, win_back_won
 
 pytestmark = pytest.mark.django_db
 
