@@ -23,8 +23,8 @@ from claims.services.opening import claim_open
 from customers.choices import ContractStatus
 from customers.models import Contract
 from desk.models import CoachingNote
+from tests.auth import MODEL_BACKEND
 from tests.concurrency import race
-from tests.conftest import MODEL_BACKEND
 from tests.factories import ContractFactory, ProductFactory, ReasonFactory, UserFactory
 from winback.models import WinBackCase
 from winback.services.winback import win_back_consider

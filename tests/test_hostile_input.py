@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.conftest import MODEL_BACKEND
+from tests.auth import MODEL_BACKEND
 from tests.factories import UserFactory
 from tests.site_map import every_url, world_make
 

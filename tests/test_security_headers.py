@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from tests.conftest import MODEL_BACKEND
+from tests.auth import MODEL_BACKEND
 from tests.factories import UserFactory
 from tests.site_map import every_url, world_make
 

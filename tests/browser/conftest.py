@@ -2,7 +2,8 @@
 
 Debian's /usr/bin/chromium is used when present, else Playwright's own browser. Without
 either the browser tests skip with a clear message, except under CI=true, where a missing
-browser fails the run.
+browser fails the run. `book` and `agent_user` are the customer with three offers and the
+agent on the call, shared by the console, catalog and queue tests.
 """
 
 import os
@@ -10,6 +11,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from catalog.choices import OfferKind, ReasonCategory
+from core.dates import add_months
+from tests.factories import (
+    ContractFactory,
+    CustomerFactory,
+    OfferFactory,
+    ProductFactory,
+    UserFactory,
+)
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -94,3 +107,51 @@ def no_csp_violations(browser, monkeypatch):
     monkeypatch.setattr(browser, "new_page", lambda *a, **k: watch(new_page(*a, **k)))
     yield violations
     assert not violations, violations
+
+
+@pytest.fixture
+def book():
+    """One customer with a 30,000-won contract 20 months in, and three offers."""
+    product = ProductFactory(
+        monthly_fee=30000, fee_floor=20000, fee_adjustment_min_tenure_months=12
+    )
+    customer = CustomerFactory(name="박서준", phone="01055551234")
+    contract = ContractFactory(
+        customer=customer,
+        product=product,
+        number="R55551234-1",
+        start_date=add_months(timezone.localdate(), -20),
+        term_months=60,
+        monthly_fee=30000,
+    )
+    OfferFactory(
+        code="FEE-3000",
+        name_en="KRW 3,000 off the monthly fee",
+        kind=OfferKind.FEE_ADJUSTMENT,
+        value=3000,
+        fixed_cost=0,
+        reason_categories=[ReasonCategory.FINANCIAL],
+    )
+    OfferFactory(
+        code="VISIT",
+        name_en="Free visit by a senior technician",
+        kind=OfferKind.SERVICE_IMPROVEMENT,
+        value=30000,
+        fixed_cost=20000,
+        reason_categories=[ReasonCategory.DISSATISFACTION],
+    )
+    OfferFactory(
+        code="MATCH",
+        name_en="Match the competitor's benefit",
+        kind=OfferKind.COMPETITOR_MATCH,
+        value=100000,
+        fixed_cost=80000,
+        agent_limit=50000,
+        reason_categories=[ReasonCategory.COMPETITOR],
+    )
+    return contract
+
+
+@pytest.fixture
+def agent_user():
+    return UserFactory(username="live-agent", role=Role.AGENT, language="en")

@@ -6,15 +6,10 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from catalog.models import CatalogVersion, Offer, Reason
-from tests.browser import test_console_flows as console_flows
-from tests.browser.helpers import pick_reason
+from tests.browser.helpers import log_in, open_cancellation_by_phone, pick_reason
 from tests.factories import CancellationRequestFactory, ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-book = console_flows.book
-agent_user = console_flows.agent_user
-_login = console_flows._login
-_open_cancellation_by_phone = console_flows._open_cancellation_by_phone
 
 
 def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
@@ -29,7 +24,7 @@ def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
         contract=earlier, reason=Reason.objects.get(code="fee_burden"), agent=agent_user
     )
     page = browser.new_page()
-    _login(page, live_server, admin.username)
+    log_in(page, live_server, admin.username)
     page.get_by_role("link", name="Catalog").click()
     page.get_by_role("button", name="Add").click()
 
@@ -63,8 +58,8 @@ def test_admin_publishes_a_financial_burden_offer_and_the_agent_sees_it_ranked(
     page.close()
 
     agent_page = browser.new_page()
-    _login(agent_page, live_server, agent_user.username)
-    _open_cancellation_by_phone(agent_page, "010-5555-1234")
+    log_in(agent_page, live_server, agent_user.username)
+    open_cancellation_by_phone(agent_page, "010-5555-1234")
     pick_reason(agent_page, "burden", "The monthly fee is a burden")
     expect(agent_page.get_by_role("heading", level=1)).to_have_text("Financial burden")
     offers = agent_page.locator(".offer")

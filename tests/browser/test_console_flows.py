@@ -10,86 +10,11 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from catalog.choices import OfferKind, ReasonCategory
-from core.dates import add_months
 from customers.models import Contract
-from tests.browser.helpers import pick_reason
-from tests.factories import (
-    ContractFactory,
-    CustomerFactory,
-    OfferFactory,
-    ProductFactory,
-    UserFactory,
-)
+from tests.browser.helpers import PASSWORD, log_in, open_cancellation_by_phone, pick_reason
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def book():
-    """One customer with a 30,000-won contract 20 months in, and three offers."""
-    product = ProductFactory(
-        monthly_fee=30000, fee_floor=20000, fee_adjustment_min_tenure_months=12
-    )
-    customer = CustomerFactory(name="박서준", phone="01055551234")
-    contract = ContractFactory(
-        customer=customer,
-        product=product,
-        number="R55551234-1",
-        start_date=add_months(timezone.localdate(), -20),
-        term_months=60,
-        monthly_fee=30000,
-    )
-    OfferFactory(
-        code="FEE-3000",
-        name_en="KRW 3,000 off the monthly fee",
-        kind=OfferKind.FEE_ADJUSTMENT,
-        value=3000,
-        fixed_cost=0,
-        reason_categories=[ReasonCategory.FINANCIAL],
-    )
-    OfferFactory(
-        code="VISIT",
-        name_en="Free visit by a senior technician",
-        kind=OfferKind.SERVICE_IMPROVEMENT,
-        value=30000,
-        fixed_cost=20000,
-        reason_categories=[ReasonCategory.DISSATISFACTION],
-    )
-    OfferFactory(
-        code="MATCH",
-        name_en="Match the competitor's benefit",
-        kind=OfferKind.COMPETITOR_MATCH,
-        value=100000,
-        fixed_cost=80000,
-        agent_limit=50000,
-        reason_categories=[ReasonCategory.COMPETITOR],
-    )
-    return contract
-
-
-@pytest.fixture
-def agent_user():
-    return UserFactory(username="live-agent", role=Role.AGENT, language="en")
-
-
-def _login(page, live_server, username):
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
-def _open_cancellation_by_phone(page, phone):
-    page.keyboard.press("/")
-    expect(page.locator("[data-search]")).to_be_focused()
-    page.keyboard.type(phone)
-    page.get_by_role("link", name="박서준").click()
-    page.get_by_role("button", name="Start cancellation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Identifying the reason")
 
 
 def _state() -> str:
@@ -99,8 +24,8 @@ def _state() -> str:
 def test_financial_burden_fee_adjustment_retains_the_customer(
     page, live_server, book, agent_user, artifacts_dir
 ):
-    _login(page, live_server, agent_user.username)
-    _open_cancellation_by_phone(page, "010-5555-1234")
+    log_in(page, live_server, agent_user.username)
+    open_cancellation_by_phone(page, "010-5555-1234")
 
     pick_reason(page, "monthly fee", "The monthly fee is a burden")
     expect(page.get_by_role("heading", level=1)).to_have_text("Financial burden")
@@ -124,8 +49,8 @@ def test_financial_burden_fee_adjustment_retains_the_customer(
 def test_dissatisfied_decline_insist_quote_confirm_cancels(
     page, live_server, book, agent_user, artifacts_dir
 ):
-    _login(page, live_server, agent_user.username)
-    _open_cancellation_by_phone(page, "01055551234")
+    log_in(page, live_server, agent_user.username)
+    open_cancellation_by_phone(page, "01055551234")
 
     page.get_by_label("In the customer's words").fill("The water tastes of plastic")
     pick_reason(page, "quality", "Product quality or performance")
@@ -164,8 +89,8 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
     agent_context, supervisor_context = browser.new_context(), browser.new_context()
     agent_page, supervisor_page = agent_context.new_page(), supervisor_context.new_page()
     try:
-        _login(agent_page, live_server, agent_user.username)
-        _open_cancellation_by_phone(agent_page, "010 5555 1234")
+        log_in(agent_page, live_server, agent_user.username)
+        open_cancellation_by_phone(agent_page, "010 5555 1234")
         pick_reason(agent_page, "cheaper", "A competitor is cheaper")
         expect(agent_page.get_by_label("Which company")).to_be_focused()
         agent_page.get_by_label("Which company").fill("Rival Rentals")
@@ -180,7 +105,7 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
         navigations = []
         agent_page.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-        _login(supervisor_page, live_server, "live-supervisor")
+        log_in(supervisor_page, live_server, "live-supervisor")
         supervisor_page.goto(f"{live_server.url}/desk/approvals/")
         row = supervisor_page.locator("tr[data-request]")
         expect(row).to_contain_text("박서준")

@@ -14,17 +14,13 @@ from playwright.sync_api import expect
 
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
-from tests.browser import test_console_flows as console_flows
-from tests.browser.helpers import pick_reason
+from tests.browser.helpers import log_in, open_cancellation_by_phone, pick_reason
 from tests.factories import ContractFactory, CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The customer with the competitor-match offer that needs a supervisor, and the agent.
-book = console_flows.book
-agent_user = console_flows.agent_user
-_login = console_flows._login
-_open_cancellation_by_phone = console_flows._open_cancellation_by_phone
+# `book` (the customer with the competitor-match offer that needs a supervisor) and
+# `agent_user` come from tests/browser/conftest.py.
 
 # Both pages poll every 2 s: allow three polls for a change to show.
 POLLED = 6_000
@@ -52,8 +48,8 @@ def test_the_queue_shows_new_escalations_without_a_reload(
     agent_context, supervisor_context = browser.new_context(), browser.new_context()
     agent_page, queue = agent_context.new_page(), supervisor_context.new_page()
     try:
-        _login(agent_page, live_server, agent_user.username)
-        _login(queue, live_server, supervisor.username)
+        log_in(agent_page, live_server, agent_user.username)
+        log_in(queue, live_server, supervisor.username)
         queue.goto(f"{live_server.url}{reverse('approvals')}")
         expect(queue.get_by_role("heading", level=1)).to_have_text("Supervisor queue")
         expect(queue.locator("tr[data-manager-request]")).to_have_count(0)
@@ -74,7 +70,7 @@ def test_the_queue_shows_new_escalations_without_a_reload(
 
         # 1. The agent's call: an offer above the agent's authority puts the customer on
         # hold for a supervisor.
-        _open_cancellation_by_phone(agent_page, "010-5555-1234")
+        open_cancellation_by_phone(agent_page, "010-5555-1234")
         pick_reason(agent_page, "cheaper", "A competitor is cheaper")
         agent_page.get_by_label("Which company").fill("Rival Rentals")
         agent_page.get_by_role("button", name="Record the reason").click()

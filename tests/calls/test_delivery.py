@@ -20,8 +20,8 @@ from calls.services.dispatch import call_tasks_dispatch_due
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
 from cancellations.services.offers import offer_accept, offer_present
-from tests.calls.conftest import broker_unreachable, running_worker
 from tests.calls.helpers import plan_call, wait_for
+from tests.calls.worker import broker_unreachable, running_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

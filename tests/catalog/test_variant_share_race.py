@@ -9,9 +9,9 @@ from catalog.forms.offers import OfferCatalogForm
 from catalog.models import Offer
 from catalog.services.items import catalog_reactivate, catalog_save
 from core.errors import ServiceError
+from tests.catalog.data import offer_data
 from tests.concurrency import race, the_winner
 from tests.factories import OfferFactory, ProductFactory
-from tests.retention.catalog.test_offer_form import offer_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

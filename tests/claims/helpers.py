@@ -110,3 +110,30 @@ def trail(claim: Claim) -> list[tuple]:
 
 def actions(claim: Claim) -> list[str]:
     return list(audit(claim).values_list("action", flat=True))
+
+
+# The machine as the spec draws it: step → the states it may be taken from, and where it goes.
+MACHINE = {
+    "apologize": ({S.RECEIVED}, S.APOLOGIZED),
+    "listen": ({S.APOLOGIZED}, S.LISTENED),
+    "identify_cause": ({S.LISTENED}, S.CAUSE_IDENTIFIED),
+    "plan_countermeasure": ({S.CAUSE_IDENTIFIED}, S.COUNTERMEASURE_PLANNED),
+    "escalate": ({S.CAUSE_IDENTIFIED, S.COUNTERMEASURE_PLANNED}, S.ESCALATED),
+    "instruct": ({S.ESCALATED}, S.COUNTERMEASURE_PLANNED),
+    "present_solution": ({S.COUNTERMEASURE_PLANNED}, S.SOLUTION_PRESENTED),
+    "revise_countermeasure": ({S.SOLUTION_PRESENTED}, S.COUNTERMEASURE_PLANNED),
+    "execute": ({S.SOLUTION_PRESENTED}, S.EXECUTED),
+    "close": ({S.EXECUTED}, S.CLOSED),
+}
+
+
+SUPERVISOR_STEPS = {"instruct"}
+
+
+def audit_last(claim) -> AuditEntry:
+    return audit(claim).last()
+
+
+def response_for(step: str) -> str:
+    """Revising needs a solution the customer objected to; every other step an agreed one."""
+    return CustomerResponse.OBJECTED if step == "revise_countermeasure" else CustomerResponse.AGREED

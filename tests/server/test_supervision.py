@@ -19,7 +19,7 @@ from calls.choices import CallTaskKind
 from calls.models import CallTask, Survey
 from calls.services.dispatch import call_tasks_dispatch_due
 from tests.factories import CustomerFactory
-from tests.server.conftest import BIN, ROOT, database_url, wait_until
+from tests.server.helpers import BIN, ROOT, database_url, wait_until
 
 SPEC = importlib.util.spec_from_file_location("stack", ROOT / "scripts" / "stack.py")
 stack = importlib.util.module_from_spec(SPEC)

@@ -15,7 +15,7 @@ from django.db import connection
 
 from accounts.roles import Role
 from tests.factories import ContractFactory, UserFactory
-from tests.server.conftest import (
+from tests.server.helpers import (
     APP_NAME,
     connections_of_the_app,
     gunicorn,

@@ -13,16 +13,6 @@ from accounts.roles import Role
 from config.celery_app import app as celery_app
 from tests.factories import UserFactory
 
-# The cancellation fixtures (a contract, `walk` through the real services, offers) are the
-# retention tests' own; reused here as fixtures, as the call tests do.
-from tests.retention.conftest import (  # noqa: F401
-    contract,
-    fee_offer,
-    product,
-    reason,
-    today,
-    walk,
-)
 from tests.webhooks.helpers import AttemptRuns, Receiver
 from webhooks.services.endpoints import endpoint_create
 
