@@ -12,7 +12,6 @@ from pytest_httpserver import HTTPServer
 from accounts.roles import Role
 from config.celery_app import app as celery_app
 from tests.factories import UserFactory
-
 from tests.webhooks.helpers import AttemptRuns, Receiver
 from webhooks.services.endpoints import endpoint_create
 
