@@ -7,16 +7,20 @@ so a live-call lookup is one indexed equality.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_NON_DIGITS = re.compile(r"\D+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
 
 
 def phone_normalize(raw: str) -> str:
-    """Canonical national digits, or "" if `raw` has no digits at all (never raises)."""
-    digits = _NON_DIGITS.sub("", raw or "")
+    """Canonical national digits, or "" if `raw` has no digits at all (never raises).
+
+    Full-width digits (U+FF10..U+FF19, as a Korean keyboard may type them) count as digits; digits
+    of other scripts do not, so what comes out is always ASCII, as the database requires."""
+    digits = _NON_DIGITS.sub("", unicodedata.normalize("NFKC", raw or ""))
     # National numbers always start with 0, so a leading 82 / 0082 is the country code.
     for country_code in ("0082", "82"):
         if digits.startswith(country_code):
@@ -27,7 +31,7 @@ def phone_normalize(raw: str) -> str:
 def phone_validate(raw: str) -> str:
     """The canonical number, or a ValidationError that says what is wrong."""
     digits = phone_normalize(raw)
-    if not re.fullmatch(r"0\d{8,10}", digits):
+    if not re.fullmatch(r"0[0-9]{8,10}", digits):
         raise ValidationError(
             _("Enter a Korean phone number such as 010-1234-5678."), code="invalid_phone"
         )

@@ -14,7 +14,7 @@ from tests.factories import ContractFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
-# A 0, then digits of another script: phone_validate passes them, the database would not.
+# A 0, then digits of another script: not a phone number the desk can dial or store.
 ARABIC_INDIC_PHONE = "0" + "".join(chr(0x0660 + int(d)) for d in "1012345678")
 
 

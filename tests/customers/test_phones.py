@@ -51,3 +51,16 @@ def test_normalise_never_raises_and_returns_only_digits(raw):
 def test_formatting_then_normalising_is_the_identity(digits):
     assert phone_normalize(phone_format(digits)) == digits
     assert phone_validate("+82 " + phone_format(digits)[1:]) == digits
+
+
+def test_full_width_digits_are_digits_and_other_scripts_are_refused():
+    full_width = "".join(chr(0xFF10 + int(d)) if d.isdigit() else d for d in "010-1234-5678")
+    assert phone_validate(full_width) == "01012345678"
+    arabic_indic = "0" + "".join(chr(0x0660 + int(d)) for d in "1012345678")
+    with pytest.raises(ValidationError, match="Korean phone number"):
+        phone_validate(arabic_indic)
+
+
+@given(st.text(max_size=30))
+def test_what_normalising_returns_is_ascii_digits_only(raw):
+    assert phone_normalize(raw).isascii()
