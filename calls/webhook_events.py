@@ -3,7 +3,7 @@ its outcome, a customer who asked not to be called. Emitted inside the outcome's
 transaction. (`call.dial_requested` is the telephony integration's.)"""
 
 from calls.models import CallTask
-from customers.models import Contract
+from customers.models import Contract, Customer
 from customers.webhook_events import contract_ref, customer_ref, ordering_key
 from webhooks.choices import EventType
 from webhooks.models import Event
@@ -52,4 +52,23 @@ def customer_do_not_call_emit(*, task: CallTask) -> Event:
             "agent_id": task.assignee_id,
         },
         ordering_key=ordering_key(customer_id=task.customer_id),
+    )
+
+
+def call_dial_requested_emit(*, agent, customer: Customer, task: CallTask | None = None) -> Event:
+    """`call.dial_requested`: an agent pressed "Call"; the telephone system rings the agent's
+    extension, then dials the number."""
+    return event_emit(
+        type=EventType.CALL_DIAL_REQUESTED,
+        data={
+            "agent": {
+                "id": agent.pk,
+                "username": agent.username,
+                "extension": agent.phone_extension or None,
+            },
+            "number": customer.phone,
+            "customer": customer_ref(customer),
+            "call_id": task.pk if task else None,
+        },
+        ordering_key=ordering_key(customer_id=customer.pk),
     )

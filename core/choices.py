@@ -29,7 +29,7 @@ class AuditAction(TextChoices):
     API_KEY_CREATE = "api_key_create", _("API key created")
     API_KEY_REVOKE = "api_key_revoke", _("API key revoked")
     API_WRITE = "api_write", _("Written through the API")
-    PHONE_CALL_LINK = "phone_call_link", _("Phone call linked")
+    DIAL_REQUEST = "dial_request", _("Call dialled from the desk")
     BOOK_SYNC = "book_sync", _("Customer book synced")
     # Webhooks out
     WEBHOOK_ENDPOINT_CREATE = "webhook_endpoint_create", _("Webhook endpoint created")

@@ -23,5 +23,6 @@ urlpatterns = [
     path("desk/calls/<int:pk>/", calls.call_screen, name="call"),
     path("desk/floor/", floor.floor, name="floor"),
     path("desk/phone/pop", phone.phone_pop, name="phone_pop"),
+    path("desk/phone/dial/<int:customer_id>", phone.phone_dial, name="phone_dial"),
     path("desk/floor/coach", floor.coaching_note, name="coach"),
 ]

@@ -12,14 +12,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calls.choices import PhoneCallState
-from calls.models import PhoneCall
-from core.errors import ServiceError
+from calls.models import CallTask, PhoneCall
+from calls.webhook_events import call_dial_requested_emit
+from core.choices import AuditAction
+from core.errors import NotPermitted, ServiceError
+from core.services.audit import audit_record
 from customers.models import Customer
 from customers.phones import phone_normalize
 
 EVENTS = ("ringing", "answered", "ended")
 POP_SECONDS = 120  # a pop not shown within this long is stale (the agent was away)
 IN_PROGRESS_LIMIT = timedelta(hours=4)  # an answered call never ended is not current forever
+DIAL_REPEAT_SECONDS = 10  # a second press within this long is the same call (a double click)
 
 
 def _pop_key(agent_id: int) -> str:
@@ -133,3 +137,36 @@ def phone_call_current(*, agent) -> PhoneCall | None:
         .order_by("-answered_at")
         .first()
     )
+
+
+def phone_dial_request(*, user, customer_id: int, call_task_id: int | None = None) -> Customer:
+    """Click to dial: ask the telephone system (webhook `call.dial_requested`) to ring the
+    agent's extension and dial the customer. Refused for a customer who asked not to be
+    called; a second press within a few seconds is not a second call."""
+    if not user.has_perm("customers.handle_calls"):
+        raise NotPermitted(_("Only agents and supervisors make calls."))
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise ServiceError(_("That customer does not exist."), code="not_found")
+    if customer.do_not_call:
+        raise ServiceError(_("This customer asked not to be called."), code="do_not_call")
+    task = None
+    if call_task_id is not None:
+        task = CallTask.objects.filter(pk=call_task_id, customer=customer).first()
+        if task is None:
+            raise ServiceError(_("That call does not exist."), code="not_found")
+    try:
+        fresh = cache.add(f"dial:{user.pk}:{customer.pk}", 1, DIAL_REPEAT_SECONDS)
+    except Exception:  # Redis down: a double click may ring twice, a call is never lost
+        fresh = True
+    if not fresh:
+        raise ServiceError(_("Your phone is already ringing for this customer."), code="dialling")
+    with transaction.atomic():
+        call_dial_requested_emit(agent=user, customer=customer, task=task)
+        audit_record(
+            subject=customer,
+            action=AuditAction.DIAL_REQUEST,
+            user=user,
+            data={"call_task_id": task.pk if task else None},
+        )
+    return customer
