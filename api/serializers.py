@@ -3,6 +3,9 @@ models; input rows are validated by the book service (`customers.services.book`)
 place every row is checked whether it comes through the API or a CSV file, so the input
 serializers here describe the fields and their types for the schema and clients only."""
 
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from api.choices import Scope
@@ -145,6 +148,19 @@ class CancellationSerializer(serializers.ModelSerializer):
 # ---- input, described for the schema ------------------------------------------------------
 
 
+class MomentField(serializers.DateTimeField):
+    """When something happened: with its offset, from 2000 to at most a day ahead (a clock
+    that is off, or a year typed wrong, is refused rather than stored)."""
+
+    EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not self.EARLIEST <= moment <= timezone.now() + timedelta(days=1):
+            raise serializers.ValidationError("A moment from 2000 to tomorrow.", code="invalid")
+        return moment
+
+
 class ProductRow(serializers.Serializer):
     external_id = serializers.CharField(max_length=64)
     code = serializers.CharField(max_length=20)
@@ -233,6 +249,12 @@ class BillingEventSerializer(serializers.Serializer):
     id = serializers.CharField(max_length=64, help_text="Billing's own event id (idempotent).")
     type = serializers.ChoiceField(BillingEventKind.choices)
     contract_external_id = serializers.CharField(max_length=64)
-    occurred_at = serializers.DateTimeField()
-    amount = serializers.IntegerField(required=False, allow_null=True, help_text="Whole KRW.")
+    occurred_at = MomentField()
+    amount = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=-(10**12),
+        max_value=10**12,
+        help_text="Whole KRW.",
+    )
     detail = serializers.DictField(required=False, help_text="Anything else billing sends.")

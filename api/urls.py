@@ -11,7 +11,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
 from api.rest.auth import ApiKeyAuthentication, SchemaReader
-from api.views import billing, book, keys, outcomes, telephony
+from api.views import billing, book, keys, outcomes, telephony, webhooks
 
 app_name = "api"
 
@@ -44,6 +44,13 @@ urlpatterns = [
     _api("billing-events", billing.BillingEvents, "billing_events"),
     _api("cancellations", outcomes.Cancellations, "cancellations"),
     _api("telephony/events", telephony.TelephonyEvents, "telephony_events"),
+    _api("webhooks/endpoints", webhooks.Endpoints, "webhook_endpoints"),
+    _api("webhooks/endpoints/<int:endpoint_id>", webhooks.EndpointDetail, "webhook_endpoint"),
+    _api(
+        "webhooks/endpoints/<int:endpoint_id>/rotate-secret",
+        webhooks.EndpointSecretRotate,
+        "webhook_endpoint_rotate",
+    ),
 ]
 for kind, (list_view, detail_view, bulk_view) in book.VIEWS.items():
     urlpatterns += [

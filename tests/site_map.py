@@ -91,6 +91,12 @@ def _kwargs_for(name: str, world: dict) -> list[dict]:
         "compensation_deny": [{"pk": world["compensation"]}],
         "webhook_delivery_replay": [{"pk": world["webhook_delivery"]}, {"pk": missing}],
         "api:key_revoke": [{"key_id": missing}],
+        "api:webhook_endpoint": [
+            {"endpoint_id": world["webhook_endpoint"]},
+            {"endpoint_id": missing},
+        ],
+        "api:webhook_endpoint_rotate": [{"endpoint_id": missing}],
+        "phone_dial": [{"customer_id": world["customer"]}, {"customer_id": missing}],
         **{
             f"api:{kind}_detail": [{"external_id": "X-1"}, {"external_id": "a b"}]
             for kind in ("customers", "products", "contracts")

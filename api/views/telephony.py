@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from api.choices import Scope
 from api.rest.views import ApiView
+from api.serializers import MomentField
 from api.views.common import errors
 from calls.services.phone import EVENTS, phone_event_record
 
@@ -23,7 +24,7 @@ class TelephonyEventSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="The agent's desk username or phone extension (required when answered).",
     )
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = MomentField(required=False)
     recording_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
 

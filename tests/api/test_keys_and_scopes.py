@@ -131,6 +131,12 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client_as_catalog_admi
     assert api.get("/api/v1/customers").status_code == 401
 
 
+def test_the_keys_page_leads_to_every_integration_screen(client_as_catalog_admin):
+    page = client_as_catalog_admin.get(reverse("api:keys")).content.decode()
+    for url in (reverse("api:docs"), reverse("webhook_endpoints"), reverse("book_import")):
+        assert f'href="{url}"' in page
+
+
 def test_a_key_without_a_name_or_scope_is_refused_and_nothing_made(client_as_catalog_admin):
     for data in ({"name": "", "scopes": ["read"]}, {"name": "BI", "scopes": []}):
         response = client_as_catalog_admin.post(

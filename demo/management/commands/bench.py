@@ -15,6 +15,7 @@ from demo.bench import (
     bench_win_back,
     explain_phone_lookup,
 )
+from demo.bench_api import bench_api
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--claims", type=int, default=300_000)
         parser.add_argument(
             "--only",
-            choices=["dashboards", "book", "webhooks"],
+            choices=["dashboards", "book", "webhooks", "api"],
             help="dashboards: seed the demo book, then run only this one; book: only the "
             "book sync (its own data); webhooks: only the webhook delivery.",
         )
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             runs = [lambda: bench_book(contracts=book_contracts)]
         if options.get("only") == "webhooks":
             runs = [bench_webhooks]
+        if options.get("only") == "api":
+            runs = [lambda: bench_seed(customers=1000), bench_api]
         for run in runs:
             for label, value, unit in run():
                 line = f"{label:<48} {value:>12,.2f} {unit}"
@@ -77,7 +80,7 @@ class Command(BaseCommand):
             line = f"{label:<48} {value:>12,.2f} {unit}"
             lines.append(line)
             self.stdout.write(line)
-        for label, value, unit in bench_webhooks():
+        for label, value, unit in [*bench_webhooks(), *bench_api()]:
             line = f"{label:<48} {value:>12,.2f} {unit}"
             lines.append(line)
             self.stdout.write(line)
