@@ -421,3 +421,32 @@ class OfferPresentation(models.Model):
     @property
     def script(self) -> str:
         return self.script_ko if (get_language() or "ko").startswith("ko") else self.script_en
+
+
+class OfferAnswerTally(models.Model):
+    """How often customers giving one sub-reason answered an offer, and how often they took
+    it: the ranking's "saved before" figure. Kept in step with the presentations in the
+    transaction that records each answer (`cancellations.services.tally`), so a console page
+    reads a few rows by key instead of counting the whole history, whatever its size or the
+    state of the table's visibility map."""
+
+    # The unique (reason, offer) index serves lookups by reason; no index of its own.
+    reason = models.ForeignKey(
+        "catalog.Reason", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT, related_name="+")
+    accepted = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("offer answers per sub-reason")
+        verbose_name_plural = _("offer answers per sub-reason")
+        constraints = [
+            models.UniqueConstraint(fields=["reason", "offer"], name="offer_tally_unique"),
+            models.CheckConstraint(
+                condition=Q(accepted__lte=models.F("answered")), name="offer_tally_accepted_lte"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason_id}/{self.offer_id}: {self.accepted}/{self.answered}"

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from cancellations.choices import PresentationAnswer
+from cancellations.models import OfferPresentation
+from cancellations.offer_engine.ranking import offer_answers_for_reason
 from cancellations.services.closing import cancellation_withdraw
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from catalog.models import Reason
@@ -134,7 +138,40 @@ def bench_console(*, samples: int = 50) -> list[Figure]:
             (f"{label}: median", statistics.median(timings), "ms"),
             (f"{label}: queries", len(queries), ""),
         ]
+    figures += _saved_before(request.reason_id, samples)
     cancellation_withdraw(request_id=request.pk, user=agent)
+    return figures
+
+
+def _saved_before(reason_id: int, samples: int) -> list[Figure]:
+    """The ranking's "saved before" counts read from the answer tally, beside the count over
+    every past presentation the console used to make (its baseline, in the same run)."""
+    counted = (
+        OfferPresentation.objects.filter(
+            reason_id=reason_id,
+            answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
+        )
+        .order_by()
+        .values_list("offer_id")
+        .annotate(
+            accepted=Count("offer_id", filter=Q(answer=PresentationAnswer.ACCEPTED)),
+            answered=Count("offer_id"),
+        )
+    )
+    figures = []
+    for label, read in (
+        ("saved before: counted over the presentations", lambda: list(counted)),
+        (
+            "saved before: read from the answer tally",
+            lambda: list(offer_answers_for_reason(reason_id)),
+        ),
+    ):
+        timings = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            read()
+            timings.append((time.perf_counter() - started) * 1000)
+        figures.append((f"{label}: median", statistics.median(timings), "ms"))
     return figures
 
 

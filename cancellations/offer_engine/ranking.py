@@ -7,10 +7,7 @@ Offers are ranked by net value, then by how often they saved customers with the 
 sub-reason (accepted / answered), best first.
 """
 
-from django.db.models import Count, Q
-
-from cancellations.choices import PresentationAnswer
-from cancellations.models import OfferPresentation
+from cancellations.models import OfferAnswerTally
 from cancellations.offer_engine.eligibility import offer_why_not, product_change_target
 from cancellations.offer_engine.types import OfferContext, OfferEvaluation
 from catalog.choices import OfferKind
@@ -73,20 +70,10 @@ def offer_evaluate(*, offer: Offer, ctx: OfferContext, reason_ids: set[int]) -> 
 
 def offer_answers_for_reason(reason_id: int):
     """(offer id, accepted, answered) over every answer given to customers with this
-    sub-reason: read from presentation_stats_idx alone (an index-only scan), so a history of
-    millions of presentations costs the live call milliseconds. No default ordering (it
-    would join the requests), and counts of a column the index holds."""
-    return (
-        OfferPresentation.objects.filter(
-            reason_id=reason_id,
-            answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
-        )
-        .order_by()
-        .values_list("offer_id")
-        .annotate(
-            accepted=Count("offer_id", filter=Q(answer=PresentationAnswer.ACCEPTED)),
-            answered=Count("offer_id"),
-        )
+    sub-reason: a few rows of the answer tally read by its unique key, so the live call
+    never counts the history (which was fast only once a vacuum had run after a load)."""
+    return OfferAnswerTally.objects.filter(reason_id=reason_id, answered__gt=0).values_list(
+        "offer_id", "accepted", "answered"
     )
 
 

@@ -1,10 +1,11 @@
 """What the cancellation services share: the request row locked for a step, and an offer's
-answer recorded."""
+answer recorded (with the answer tally the ranking reads)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.services.tally import tally_answer_move
 from core.fsm import record_lock
 
 _MISSING = gettext_lazy("That cancellation request does not exist.")
@@ -23,7 +24,9 @@ def _lock(request_id: int, expected_state: str | None) -> CancellationRequest:
 def _answer(presentation: OfferPresentation | None, answer: str, note: str = "") -> None:
     if presentation is None:
         return
+    before = presentation.answer
     presentation.answer, presentation.answered_at = answer, timezone.now()
     if note:
         presentation.answer_note = note
     presentation.save(update_fields=["answer", "answered_at", "answer_note"])
+    tally_answer_move(presentation, before, answer)

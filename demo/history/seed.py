@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from accounts.roles import Role
 from cancellations.models import CancellationRequest
+from cancellations.services.tally import tally_rebuild
 from catalog.models import Offer, Reason
 from claims.models import Claim
 from customers.models import Contract
@@ -103,6 +104,8 @@ def history_seed(
             _analyze()  # fresh statistics, or the planner guesses on millions of new rows
         with result.phase("contracts closed"):
             _contracts_close()
+        with result.phase("answer tally"):
+            tally_rebuild()  # the bulk-loaded answers, counted as the services count theirs
     with result.phase("win-back considered"):
         win_back_consider()
     with result.phase("win-back outcomes"):

@@ -1,12 +1,14 @@
 """Shared by the cancellation tests: a request read back (its state, its audit trail, as a
-view loads it), and offers built and evaluated by the offer engine."""
+view loads it), offers built and evaluated by the offer engine, and the answer tally read
+and recounted."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cancellations.models import CancellationRequest, OfferPresentation
+from cancellations.choices import PresentationAnswer
+from cancellations.models import CancellationRequest, OfferAnswerTally, OfferPresentation
 from cancellations.offer_engine.loading import offer_evaluate_for_request
 from catalog.choices import OfferKind, ReasonCategory
 from core.models import AuditEntry
@@ -114,3 +116,27 @@ def request_history(request) -> QuerySet:
     return apps.get_model("cancellations", "CancellationRequestEvent").objects.filter(
         pgh_obj_id=request.pk
     )
+
+
+def tally_recount() -> dict:
+    """The tally as a recount of every presentation would give it."""
+    rows = (
+        OfferPresentation.objects.filter(
+            reason__isnull=False,
+            answer__in=[PresentationAnswer.ACCEPTED, PresentationAnswer.DECLINED],
+        )
+        .order_by()
+        .values_list("reason_id", "offer_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(answer=PresentationAnswer.ACCEPTED)),
+            answered=Count("pk"),
+        )
+    )
+    return {(reason, offer): (accepted, answered) for reason, offer, accepted, answered in rows}
+
+
+def tally_read() -> dict:
+    return {
+        (row.reason_id, row.offer_id): (row.accepted, row.answered)
+        for row in OfferAnswerTally.objects.filter(answered__gt=0)
+    }

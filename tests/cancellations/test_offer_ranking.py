@@ -9,6 +9,7 @@ from cancellations.choices import PresentationAnswer
 from cancellations.offer_engine.loading import offers_for_request
 from cancellations.services.closing import cancellation_insist
 from cancellations.services.offers import offer_decline, offer_present
+from cancellations.services.tally import tally_rebuild
 from catalog.choices import OfferKind, ReasonCategory
 from customers.choices import ValueTier
 from tests.cancellations.helpers import KEPT, offer_of_kind, presentation_row, request_as_loaded
@@ -35,6 +36,7 @@ def _history(agent, reason, offer, *, accepted=0, declined=0, other=0):
     ):
         for _ in range(count):
             presentation_row(request=past, offer=offer, answer=answer, reason=reason)
+    tally_rebuild()  # rows made directly, as the demo history loads them
 
 
 def test_offers_are_ranked_by_net_value_best_first(walk, visit_offer, fee_offer, costly_offer):

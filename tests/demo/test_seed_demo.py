@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from accounts.roles import Role
 from customers.models import Contract, Customer, Product
+from tests.cancellations.helpers import tally_read, tally_recount
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,8 @@ def test_demo_data_is_realistic_and_consistent():
     assert not Contract.objects.filter(status="cancelled", cancelled_on__isnull=True).exists()
     assert Product.objects.get(code="WP-ICE").alternatives.filter(code="WP-MINI").exists()
     assert Customer.objects.filter(lifetime_revenue__gt=0).count() > 150
+    # The history's answers, loaded in bulk, are in the tally the ranking reads.
+    assert tally_read() == tally_recount() != {}
 
 
 @pytest.mark.parametrize(

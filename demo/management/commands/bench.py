@@ -27,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--claims", type=int, default=300_000)
         parser.add_argument(
             "--only",
-            choices=["dashboards", "book", "webhooks", "api"],
-            help="dashboards: seed the demo book, then run only this one; book: only the "
+            choices=["dashboards", "console", "book", "webhooks", "api"],
+            help="dashboards / console: seed the demo book and its history, then run only "
+            "this one; book: only the "
             "book sync (its own data); webhooks: only the webhook delivery.",
         )
         parser.add_argument("--book-contracts", type=int, default=1_000_000)
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         ]
         if options.get("only") == "dashboards":
             runs = runs[:2]
+        if options.get("only") == "console":
+            runs = [runs[0], runs[1], bench_console]
         if options.get("only") == "book":
             runs = [lambda: bench_book(contracts=book_contracts)]
         if options.get("only") == "webhooks":
