@@ -1,7 +1,7 @@
 """/api/v1/: the integrations' API (keys, not desk logins: the desk's login middleware lets
 these through and each endpoint checks its key and scope), its schema and its docs."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -39,8 +39,13 @@ urlpatterns = [
         ),
         name="schema",
     ),
-    # The docs are pages for people: a desk login (the middleware asks for it).
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(**_PAGE), name="docs"),
+    # The docs are pages for people: a desk login. DRF's views opt out of the login
+    # middleware (they authenticate themselves), so the page asks for the login itself.
+    path(
+        "api/v1/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(**_PAGE)),
+        name="docs",
+    ),
     _api("billing-events", billing.BillingEvents, "billing_events"),
     _api("cancellations", outcomes.Cancellations, "cancellations"),
     _api("telephony/events", telephony.TelephonyEvents, "telephony_events"),

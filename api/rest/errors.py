@@ -70,7 +70,11 @@ def problem_handler(exc, context):
     if isinstance(exc, ServiceError):
         code = exc.code
         status_code = _SERVICE_STATUS.get(code, 400)
-        return problem(status_code, code, str(exc.message), errors=list(exc.details) or None)
+        errors = [
+            item if isinstance(item, dict) else {"field": "", "code": code, "message": str(item)}
+            for item in exc.details
+        ]
+        return problem(status_code, code, str(exc.message), errors=errors or None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

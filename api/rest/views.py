@@ -8,6 +8,7 @@ import json
 from functools import wraps
 
 from django.db import connection, transaction
+from django.utils import translation
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
@@ -29,6 +30,10 @@ class ApiView(GenericAPIView):
     _actor_token = None
 
     def dispatch(self, request, *args, **kwargs):
+        # The API speaks English; a client that sends Accept-Language gets that language.
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
         if request.method in SAFE_METHODS:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():

@@ -11,6 +11,7 @@ from api.rest.views import ApiView, idempotent
 from api.views.common import IDEMPOTENCY_KEY, errors
 from webhooks.choices import EventType
 from webhooks.models import Endpoint
+from webhooks.rules import description_problem, name_problem, url_problem
 from webhooks.services.endpoints import (
     endpoint_create,
     endpoint_disable,
@@ -51,6 +52,22 @@ class EndpointInput(serializers.Serializer):
         child=serializers.ChoiceField(EventType.choices), required=False, default=list
     )
     is_active = serializers.BooleanField(required=False)
+
+    # The desk's rules, as per-field errors (the service checks them again).
+    def _checked(self, value: str, rule) -> str:
+        refusal = rule(value.strip())
+        if refusal:
+            raise serializers.ValidationError(str(refusal), code="invalid")
+        return value
+
+    def validate_name(self, value: str) -> str:
+        return self._checked(value, name_problem)
+
+    def validate_url(self, value: str) -> str:
+        return self._checked(value, url_problem)
+
+    def validate_description(self, value: str) -> str:
+        return self._checked(value, description_problem)
 
 
 class EndpointWithSecret(EndpointSerializer):

@@ -12,6 +12,7 @@ from api.choices import Scope
 from calls.models import PhoneCall
 from customers.models import BillingEvent, Contract, Customer, Product
 from tests.factories import UserFactory
+from webhooks.models import Endpoint
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCKS = re.findall(r"```sh\n(.*?)```", DOC.read_text(), flags=re.S)
@@ -27,6 +28,7 @@ def test_the_page_has_examples_for_every_way_in():
         "/contracts?",
         "/billing-events",
         "/telephony/events",
+        "/webhooks/endpoints",
     ):
         assert path in joined, path
 
@@ -51,3 +53,4 @@ def test_the_curl_examples_work_as_written(live_server, api_key):
     assert BillingEvent.objects.filter(contract__external_id="K-5001").count() == 1
     call = PhoneCall.objects.get(external_id="pbx-20261205-0001")
     assert call.customer.external_id == "C-1001" and call.recording_url.endswith(".wav")
+    assert Endpoint.objects.get().event_types == ["cancellation.cancelled", "contract.amended"]

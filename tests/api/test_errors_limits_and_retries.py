@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.urls import reverse
 
 from api.models import IdempotentRequest
 from customers.models import BillingEvent
@@ -148,3 +149,30 @@ def test_twenty_retries_at_once_record_one_event(api, contract):
     assert sorted({outcome.value for outcome in outcomes}) == [201]
     assert BillingEvent.objects.filter(external_id="evt-race").count() == 1
     assert IdempotentRequest.objects.count() == 1
+
+
+def test_the_api_speaks_english_unless_the_client_asks_for_korean(api, contract, settings):
+    settings.LANGUAGE_CODE = "ko"  # the desk's default, as in production
+    client = api("book:write")
+    bad = {**EVENT, "type": "payment.lost"}
+    english = client.post("/api/v1/billing-events", bad, format="json").json()
+    korean = client.post(
+        "/api/v1/billing-events", bad, format="json", HTTP_ACCEPT_LANGUAGE="ko"
+    ).json()
+    assert english["errors"][0]["message"] == '"payment.lost" is not a valid choice.'
+    assert not korean["errors"][0]["message"].isascii()
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PATCH"])
+def test_a_method_an_endpoint_does_not_have_is_405_whatever_the_key(api, contract, method):
+    response = api("book:write", "read").generic(method, "/api/v1/contracts/K-100")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "PUT" in response["Allow"]
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_the_docs_page_sends_a_person_to_the_login(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -40,6 +40,9 @@ def test_a_bad_endpoint_is_refused_and_nothing_made(api, bad):
         "/api/v1/webhooks/endpoints", {**NEW, **bad}, format="json"
     )
     assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert [error["field"].split(".")[0] for error in errors] == list(bad)  # event_types.0
+    assert all(error["code"] and error["message"] for error in errors)
     assert not Endpoint.objects.exists()
 
 
