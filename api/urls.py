@@ -3,14 +3,12 @@ these through and each endpoint checks its key and scope), its schema and its do
 
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
 from api.rest.auth import ApiKeyAuthentication, SchemaReader
+from api.rest.views import SchemaView
 from api.views import billing, book, keys, outcomes, telephony, webhooks
 
 app_name = "api"
@@ -31,7 +29,7 @@ urlpatterns = [
     path(
         "api/v1/schema/",
         login_not_required(
-            SpectacularAPIView.as_view(
+            SchemaView.as_view(
                 authentication_classes=[ApiKeyAuthentication, SessionAuthentication],
                 permission_classes=[SchemaReader],
                 throttle_classes=[],

@@ -30,10 +30,10 @@ class UpdatedCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         params = request.query_params
-        try:
-            self.limit = min(max(int(params.get("limit", PAGE_SIZE)), 1), PAGE_SIZE_MAX)
-        except ValueError:
-            raise ValidationError({"limit": ["A whole number from 1 to 1000."]}) from None
+        raw = params.get("limit", str(PAGE_SIZE))
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= PAGE_SIZE_MAX):
+            raise ValidationError({"limit": [f"A whole number from 1 to {PAGE_SIZE_MAX}."]})
+        self.limit = int(raw)
         if "updated_after" in params:
             queryset = queryset.filter(
                 updated_at__gt=_moment(params["updated_after"], "updated_after")

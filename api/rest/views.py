@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.db import connection, transaction
 from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
@@ -23,6 +24,14 @@ from core.text import CONTROL
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def english_unless_asked(request) -> None:
+    """The API (and its schema) speaks English; a client that sends Accept-Language gets
+    that language, as the locale middleware chose it."""
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
+
+
 class ApiView(GenericAPIView):
     """`scopes` maps a method (or "*") to the scope it needs."""
 
@@ -30,10 +39,7 @@ class ApiView(GenericAPIView):
     _actor_token = None
 
     def dispatch(self, request, *args, **kwargs):
-        # The API speaks English; a client that sends Accept-Language gets that language.
-        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
-            translation.activate("en")
-            request.LANGUAGE_CODE = "en"
+        english_unless_asked(request)
         if request.method in SAFE_METHODS:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
@@ -117,3 +123,11 @@ def idempotent(handler):
         return response
 
     return wrapped
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English like the API it describes."""
+
+    def dispatch(self, request, *args, **kwargs):
+        english_unless_asked(request)
+        return super().dispatch(request, *args, **kwargs)

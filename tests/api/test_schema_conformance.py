@@ -86,6 +86,13 @@ def test_the_schema_describes_every_operation_with_a_summary(api):
     assert document["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 
 
+def test_the_schema_is_in_english_whatever_the_desks_language(api, settings):
+    settings.LANGUAGE_CODE = "ko"
+    text = api("read").get("/api/v1/schema/?format=json").content.decode()
+    hangul = [word for word in text.split('"') if any("\uac00" <= ch <= "\ud7a3" for ch in word)]
+    assert hangul == []
+
+
 @pytest.mark.django_db
 def test_the_schema_is_not_public(client):
     assert APIClient().get("/api/v1/schema/").status_code == 401

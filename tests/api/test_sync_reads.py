@@ -48,7 +48,15 @@ def test_updated_after_gives_only_what_changed_since(api):
 
 @pytest.mark.parametrize(
     "query",
-    ["updated_after=yesterday", "updated_after=2026-12-01T00:00:00", "cursor=bm9wZQ", "limit=x"],
+    [
+        "updated_after=yesterday",
+        "updated_after=2026-12-01T00:00:00",
+        "cursor=bm9wZQ",
+        "limit=x",
+        "limit=0",
+        "limit=1001",
+        "limit=-5",
+    ],
 )
 def test_a_bad_filter_or_cursor_is_a_400_naming_it(api, query):
     response = api("read").get(f"/api/v1/contracts?{query}")
