@@ -160,7 +160,7 @@ def _saved_before(reason_id: int, samples: int) -> list[Figure]:
     )
     figures = []
     for label, read in (
-        ("saved before: counted over the presentations", lambda: list(counted)),
+        ("saved before: counted over the presentations", lambda: list(counted.all())),
         (
             "saved before: read from the answer tally",
             lambda: list(offer_answers_for_reason(reason_id)),
