@@ -113,7 +113,7 @@ def bench_console(*, samples: int = 50) -> list[Figure]:
     agent = User.objects.get(username="agent")
     contract = Contract.objects.filter(status="active", cancellation_requests=None).first()
     request = cancellation_open(contract_id=contract.pk, user=agent)
-    cancellation_identify_reason(
+    request = cancellation_identify_reason(
         request_id=request.pk, user=agent, reason_id=Reason.objects.get(code="fee_burden").pk
     )
     client = Client(HTTP_HOST="localhost")
