@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import forms as f
@@ -33,6 +34,7 @@ from core.errors import ServiceError
 from core.permissions import supervisor_required
 from core.screens import screen_draw, screen_handed_away, screen_poll
 from core.steps import Action, form_errors, step, step_run
+from core.updates import CATALOG_KEY, UpdateCheck, customer_key, update_key
 
 ACTIONS: dict[str, Action] = {
     "apologize": step(f.EmptyForm, claim_apologize),
@@ -70,8 +72,19 @@ ACTIONS: dict[str, Action] = {
 SCREEN = "claims/console.html#console-screen"
 
 
-def _render(request, claim, *, partial: bool, failed: str = ""):
-    data = {**claim_console_data(claim=claim, user=request.user), "failed": failed}
+def _check(pk) -> UpdateCheck:
+    """What the claim console shows besides the claim: its customer's calls and contracts,
+    the catalog's playbook. Read before the claim is (`core.updates`)."""
+    return UpdateCheck(update_key(Claim, pk), CATALOG_KEY)
+
+
+def _render(request, claim, *, check: UpdateCheck, partial: bool, failed: str = ""):
+    check.read(customer_key(claim.customer_id))
+    data = {
+        **claim_console_data(claim=claim, user=request.user),
+        "failed": failed,
+        "check": check.token(request, reverse("claim_poll", args=[claim.pk])),
+    }
     context = screen_draw(request, SCREEN, data)
     template = "claims/console.html#console" if partial else "claims/console.html"
     return render(request, template, context)
@@ -106,12 +119,15 @@ def claim_open(request, customer_pk):
 
 @require_GET
 def claim_console(request, pk):
+    check = _check(pk)
     claim = claim_get_for_user(user=request.user, pk=pk)
-    return _render(request, claim, partial=bool(request.htmx))
+    return _render(request, claim, check=check, partial=bool(request.htmx))
 
 
 @require_GET
 def claim_poll(request, pk):
+    """Reached only when the poll's update check did not hold (`core.updates`)."""
+    check = _check(pk)
     try:
         claim = claim_get_for_user(user=request.user, pk=pk)
     except PermissionDenied:
@@ -123,7 +139,10 @@ def claim_poll(request, pk):
         request,
         screen=SCREEN,
         frame="claims/console.html#console",
-        context=claim_console_data(claim=claim, user=request.user),
+        context={
+            **claim_console_data(claim=claim, user=request.user),
+            "check": check.read(customer_key(claim.customer_id)).token(request, request.path),
+        },
         target="#console",
     )
 
@@ -133,8 +152,9 @@ def claim_act(request, pk, name):
     claim_get_for_user(user=request.user, pk=pk)
     done = step_run(request, ACTIONS, name, pk, subject="claim_id")
     if request.htmx:
+        check = _check(pk)
         claim = claim_get_for_user(user=request.user, pk=pk)
-        return _render(request, claim, partial=True, failed="" if done else name)
+        return _render(request, claim, check=check, partial=True, failed="" if done else name)
     return redirect("claim_console", pk=pk)
 
 

@@ -9,6 +9,9 @@ differs between two drawings of the same thing is left out of the hash: CSRF tok
 one-time form keys (new on every drawing) and waiting times, which the browser ticks.
 
 The poll answers 204 while the version is the one the browser has, else the new frame.
+Most polls never reach the view: a screen drawn with a `check` token (`core.updates`) is
+answered 204 by a middleware while the versions of what it shows stand; the view's hash
+comparison is what is left when they moved, the token aged, or Redis is away.
 """
 
 import hashlib
@@ -18,6 +21,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from core.updates import CHECK_HEADER
 
 # Drawn anew each time though nothing changed: left out of the version.
 _FRESH_VALUES = re.compile(r'(name="(?:csrfmiddlewaretoken|submission)" value=)"[^"]*"')
@@ -40,10 +45,14 @@ def screen_draw(request, screen: str, context: dict, *, prefix: str = "") -> dic
 
 
 def screen_poll(request, *, screen: str, frame: str, context: dict, target: str, prefix=""):
-    """The poll: 204 while the browser's `seen` is the screen's version, else the frame."""
+    """The poll: 204 while the browser's `seen` is the screen's version, else the frame.
+    The 204 carries the screen's fresh update-check token (`context["check"]`), if any."""
     drawn = screen_draw(request, screen, context, prefix=prefix)
     if request.GET.get("seen") == drawn["version"]:
-        return HttpResponse(status=204)
+        response = HttpResponse(status=204)
+        if context.get("check"):
+            response[CHECK_HEADER] = context["check"]
+        return response
     response = render(request, frame, drawn)
     response["HX-Retarget"] = target
     response["HX-Reswap"] = "outerHTML"

@@ -17,6 +17,7 @@ from calls.webhook_events import call_dial_requested_emit
 from core.choices import AuditAction
 from core.errors import NotPermitted, ServiceError
 from core.services.audit import audit_record
+from core.updates import update_check_token
 from customers.models import Customer
 from customers.phones import phone_normalize
 
@@ -112,6 +113,17 @@ def _pop_set(agent_id: int, call_pk: int) -> None:
         cache.set(_pop_key(agent_id), call_pk, POP_SECONDS)
     except Exception:  # Redis down: the agent searches by hand, as before
         return
+
+
+POP_CHECK_SECONDS = 8 * 3600  # the pop's token: the versions cannot age, the key is the truth
+
+
+def phone_pop_check(request, *, path: str) -> str:
+    """The pop's update-check token: the poll is answered 204 before the session is read
+    while no call waits under this agent's key (the key itself is the version)."""
+    return update_check_token(
+        request, {_pop_key(request.user.pk): None}, path=path, max_age=POP_CHECK_SECONDS
+    )
 
 
 def phone_pop_take(*, agent_id: int) -> PhoneCall | None:

@@ -8,6 +8,7 @@ as it really is; the notes live outside the swapped part, so nothing typed is lo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,6 +43,7 @@ from core.errors import RequestAlreadyOpen, ServiceError
 from core.http import local_redirect
 from core.screens import screen_draw, screen_handed_away, screen_poll
 from core.steps import Action, step, step_run
+from core.updates import CATALOG_KEY, UpdateCheck, customer_key, update_key
 
 ACTIONS: dict[str, Action] = {
     "identify_reason": step(
@@ -84,10 +86,22 @@ ACTIONS: dict[str, Action] = {
 SCREEN = "cancellations/console.html#console-screen"
 
 
+def _check(pk) -> UpdateCheck:
+    """What the console shows besides the request: its customer's calls and contracts, and
+    the catalog's offers and scripts. Read before the request is (`core.updates`)."""
+    return UpdateCheck(update_key(CancellationRequest, pk), CATALOG_KEY)
+
+
 def _render_console(request, pk, *, status: int = 200, failed: str = ""):
     """`failed`: the step just refused, whose field then has the focus (to add the note)."""
+    check = _check(pk)
     obj = cancellation_get_for_user(user=request.user, pk=pk)
-    data = {**console_data(request=obj, user=request.user), "failed": failed}
+    check.read(customer_key(obj.customer_id))
+    data = {
+        **console_data(request=obj, user=request.user),
+        "failed": failed,
+        "check": check.token(request, reverse("console_poll", args=[pk])),
+    }
     context = screen_draw(request, SCREEN, data, prefix=f"{obj.state}|")
     template = (
         "cancellations/console.html#console" if request.htmx else "cancellations/console.html"
@@ -103,7 +117,9 @@ def console(request, pk):
 @require_GET
 def console_poll(request, pk):
     """Polled every 2 s: nothing (204) while the console on screen is still true, else the
-    fresh console, so an approval appears while the customer holds, without a reload."""
+    fresh console, so an approval appears while the customer holds, without a reload.
+    Reached only when the poll's update check did not hold (`core.updates`)."""
+    check = _check(pk)
     try:
         obj = cancellation_get_for_user(user=request.user, pk=pk)
     except PermissionDenied:
@@ -122,7 +138,10 @@ def console_poll(request, pk):
         request,
         screen=SCREEN,
         frame="cancellations/console.html#console",
-        context=console_data(request=obj, user=request.user),
+        context={
+            **console_data(request=obj, user=request.user),
+            "check": check.read(customer_key(obj.customer_id)).token(request, request.path),
+        },
         target="#console",
         prefix=f"{obj.state}|",
     )

@@ -27,6 +27,7 @@ from catalog.models import CatalogVersion
 from catalog.services.kinds import _EXTRA_STATE, Kind, kind_for
 from core.errors import Conflict, ServiceError
 from core.fsm import record_lock
+from core.updates import CATALOG_KEY, updates_bump
 
 
 def _json(value):
@@ -73,6 +74,7 @@ def _version_write(
     """`note`: the English source text of a message (marked with gettext_noop) and its
     `note_params`, translated for each reader when shown; never text already translated."""
     number = version_latest(instance) + 1
+    updates_bump([CATALOG_KEY])  # every screen that shows the catalog draws it again
     return CatalogVersion.objects.create(
         subject_type=ContentType.objects.get_for_model(instance),
         subject_id=instance.pk,

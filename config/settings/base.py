@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request (the session cookie is a query): see its docstring.
     "core.middleware.InputGuardMiddleware",
+    # A poll whose update check holds is answered here, before the session or the database.
+    "core.updates.UpdateCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "calls.context_processors.phone_pop",
             ],
         },
     }

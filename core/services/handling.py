@@ -11,6 +11,7 @@ from core.errors import NotPermitted, ServiceError
 from core.fsm import record_lock, transition_run
 from core.permissions import can_handle_request
 from core.services.audit import audit_record
+from core.updates import subject_keys, updates_bump
 
 
 def _locked_for(queryset: models.QuerySet, pk, user, *, missing: str, expected_state=None):
@@ -29,6 +30,7 @@ def handled_call_notes_save(*, queryset: models.QuerySet, pk, user, notes: str, 
             raise ServiceError(_("This is closed; its notes are final."), code="closed")
         call.notes, call.notes_by = notes, user
         call.save()
+        updates_bump(subject_keys(call))  # not audited (saved as typed), still on screens
     return call
 
 

@@ -115,8 +115,21 @@
       );
     }
   });
+  // A poll carries its screen's update-check token (data-check, see core/updates.py): the
+  // server answers 204 from Redis while nothing it shows changed. Every poll's answer may
+  // bring a fresh token (RD-Check), kept for the next poll.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var check = event.detail.elt.dataset && event.detail.elt.dataset.check;
+    if (check && event.detail.verb === "get") {
+      event.detail.parameters.check = check;
+    }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
+    var fresh = event.detail.xhr && event.detail.xhr.getResponseHeader("RD-Check");
+    if (fresh && source.dataset) {
+      source.dataset.check = fresh;
+    }
     if (source.matches && source.matches("[data-notes-key]") && event.detail.successful) {
       localStorage.removeItem(source.dataset.notesKey);
       source.dataset.notesBase = source.value;
