@@ -16,6 +16,7 @@ from cancellations.services.offers import offer_present
 from cancellations.services.opening import cancellation_open
 from cancellations.views.console import ACTIONS
 from catalog.models import CustomerType
+from core.errors import ServiceError
 from core.updates import update_key, updates_read
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_notes_typed_by_another_person_bump_the_request(
 def test_a_refused_step_bumps_nothing(f, django_capture_on_commit_callbacks):
     request = f.walk("financial_burden")
     before = _versions(request)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
         ACTIONS["confirm_cancellation"].service(
             request_id=request.pk, user=f.agent, pickup_date=f.today
         )

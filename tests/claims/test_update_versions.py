@@ -13,16 +13,17 @@ from claims.choices import ClaimState
 from claims.choices import CompensationForm as Form
 from claims.services.compensation import compensation_decide, compensation_propose
 from claims.services.handling import claim_notes_save
+from claims.services.post_handling import claim_set_deadline, claims_sweep
 from claims.views import ACTIONS
 from core.updates import customer_key, update_key, updates_read
-from tests.claims.helpers import MACHINE, STEPS, SUPERVISOR_STEPS, response_for
+from tests.claims.helpers import MACHINE, STEPS, SUPERVISOR_STEPS, T0, response_for
 
 pytestmark = pytest.mark.django_db
 
 S = ClaimState
 # The console's actions beside the machine's steps: the state to take them in, their input.
 BESIDE = {
-    "request_manager": (S.LISTENED, lambda: {}),
+    "request_manager": (S.LISTENED, dict),
     "set_deadline": (S.LISTENED, lambda: {"deadline": timezone.now() + timedelta(days=2)}),
     "compensate": (
         S.COUNTERMEASURE_PLANNED,
@@ -89,4 +90,15 @@ def test_notes_typed_by_another_person_bump_the_claim(
     before = _versions(claim)
     with django_capture_on_commit_callbacks(execute=True):
         claim_notes_save(claim_id=claim.pk, user=supervisor, notes="Technician booked")
+    assert _versions(claim)[update_key(claim)] != before[update_key(claim)]
+
+
+def test_the_sweeps_flag_bumps_the_claim(clock, walk, agent, django_capture_on_commit_callbacks):
+    """The sweep flags in bulk (no `audit_record`): it bumps each claim it flagged."""
+    claim = walk(S.CAUSE_IDENTIFIED)
+    claim_set_deadline(claim_id=claim.pk, user=agent, deadline=T0 + timedelta(hours=3))
+    clock.move_to(T0 + timedelta(hours=3, minutes=1))
+    before = _versions(claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert claims_sweep()["past_deadline"] == 1
     assert _versions(claim)[update_key(claim)] != before[update_key(claim)]
