@@ -1,15 +1,18 @@
 """`make loadtest`: simulated agents against the stack `make run` starts, on this machine.
 
-Each simulated agent has a console open (its own cancellation request) that asks every 2 s
-whether anything changed (the console's poll) and loads the console page every 20 s, as an
-agent on a live call does. The script:
+Each simulated agent has a console open (its own cancellation request) and does what the
+browser does: every second it asks whether anything changed on the console (the console's
+poll, with the update-check token the page handed out, kept fresh from each answer) and
+whether a call waits for it (the screen pop), and it loads the console page every 20 s.
+The script:
 
 1. starts `scripts/stack.py run` (gunicorn, worker, beat; embedded PostgreSQL and Redis
    unless DATABASE_URL / REDIS_URL are set) in a database of its own (`retention_loadtest`),
    and signs in the agents (`manage.py loadtest_setup`);
 2. measures a baseline in the same run: requests per second, 16 connections in a closed
    loop, of a bare view (/favicon.ico: the whole middleware with a signed-in session, no
-   page), of the poll and of the console page;
+   page), of the polls with their update check holding, of the console poll without a
+   token (the content hash, as before the update check) and of the console page;
 3. raises the number of agents step by step and reports, for each, the p95 latency, errors
    and ticks dropped (a poll that could not start on time); the capacity is the most agents
    served with p95 under 300 ms and no error;
@@ -44,7 +47,8 @@ import stack
 ROOT = stack.ROOT
 REPORT = ROOT / "docs" / "loadtest-report.txt"
 P95_LIMIT_MS = 300
-POLL_SECONDS, PAGE_SECONDS = 2.0, 20.0
+POLL_SECONDS, PAGE_SECONDS = 1.0, 20.0
+CHECK_HEADER = "RD-Check"  # core.updates.CHECK_HEADER: a fresh token for the next poll
 
 
 @dataclass
@@ -68,30 +72,47 @@ class Run:
         return sum(s.status >= 400 or s.status == 0 for s in self.samples)
 
 
-async def _get(http, url: str, cookie: str) -> tuple[int, float, str]:
+async def _get(http, url: str, cookie: str, fresh: list | None = None):
+    """(status, ms, body); a fresh update-check token in the answer goes to `fresh[0]`."""
     started = time.perf_counter()
     try:
         async with http.get(url, headers={"Cookie": cookie}, allow_redirects=False) as answer:
             body = await answer.text()
             status = answer.status
+            if fresh is not None and answer.headers.get(CHECK_HEADER):
+                fresh[0] = answer.headers[CHECK_HEADER]
     except (TimeoutError, aiohttp.ClientError):
         status, body = 0, ""
     return status, (time.perf_counter() - started) * 1000, body
 
 
-def _version(body: str) -> str:
-    marker = "poll?seen="
+def _after(body: str, marker: str, end: str = '"') -> str:
     at = body.find(marker)
-    return body[at + len(marker) : body.find('"', at)] if at >= 0 else ""
+    return body[at + len(marker) : body.find(end, at + len(marker))] if at >= 0 else ""
+
+
+def _polls(body: str, base: str, request: int) -> tuple[str, str]:
+    """The console's poll and the screen pop's, with their tokens, as the page drew them."""
+    console = _after(body, '<div id="console"', ">")
+    pop = _after(body, '<div id="phone-pop"', ">")
+    token = 'data-check="'
+    seen, check = _after(console, "poll?seen="), _after(console, token)
+    return (
+        f"{base}/desk/requests/{request}/poll?seen={seen}&check={check}",
+        f"{base}/desk/phone/pop?check={_after(pop, token)}",
+    )
 
 
 async def agent(http, base: str, console: dict, run: Run, until: float) -> None:
-    """One agent: the console page, then a poll every 2 s and the page again every 20 s."""
+    """One agent: the console page, then both polls every second and the page every 20 s."""
     page_url = f"{base}/desk/requests/{console['request']}/"
+    cookie = console["cookie"]
     await asyncio.sleep(random.uniform(0, POLL_SECONDS))
-    status, ms, body = await _get(http, page_url, console["cookie"])
+    status, ms, body = await _get(http, page_url, cookie)
     run.samples.append(Sample("page", ms, status))
-    seen, next_page = _version(body), time.monotonic() + PAGE_SECONDS
+    poll, pop = _polls(body, base, console["request"])
+    fresh = [""]
+    next_page = time.monotonic() + PAGE_SECONDS
     tick = time.monotonic()
     while time.monotonic() < until:
         tick += POLL_SECONDS
@@ -102,13 +123,18 @@ async def agent(http, base: str, console: dict, run: Run, until: float) -> None:
         else:
             await asyncio.sleep(pause)
         if time.monotonic() >= next_page:
-            status, ms, body = await _get(http, page_url, console["cookie"])
+            status, ms, body = await _get(http, page_url, cookie)
             run.samples.append(Sample("page", ms, status))
-            seen, next_page = _version(body) or seen, time.monotonic() + PAGE_SECONDS
-        else:
-            url = f"{base}/desk/requests/{console['request']}/poll?seen={seen}"
-            status, ms, _ = await _get(http, url, console["cookie"])
-            run.samples.append(Sample("poll", ms, status))
+            poll, pop = _polls(body, base, console["request"]) if status == 200 else (poll, pop)
+            next_page = time.monotonic() + PAGE_SECONDS
+            continue
+        if fresh[0]:
+            poll, fresh[0] = poll.split("&check=")[0] + "&check=" + fresh[0], ""
+        (status, ms, _), (pop_status, pop_ms, _) = await asyncio.gather(
+            _get(http, poll, cookie, fresh), _get(http, pop, cookie)
+        )
+        run.samples.append(Sample("poll", ms, status))
+        run.samples.append(Sample("pop", pop_ms, pop_status))
 
 
 async def agents_run(base: str, consoles: list[dict], seconds: float) -> Run:
@@ -140,7 +166,7 @@ async def closed_loop(base: str, path: str, cookie: str, *, seconds=10.0, width=
 
 async def recovery_seconds(base: str, console: dict, since: float) -> float:
     """Seconds from `since` until a lone agent is answered within 300 ms five times running."""
-    url = f"{base}/desk/requests/{console['request']}/poll?seen=x"
+    url = f"{base}/desk/requests/{console['request']}/poll?seen=x"  # always the view
     good = 0
     async with aiohttp.ClientSession() as http:
         while good < 5:
@@ -222,16 +248,23 @@ def main(argv: list[str]) -> int:
                 f"workers x {os.environ.get('WEB_THREADS') or 4} threads)"
             )
             cookie, request = consoles[0]["cookie"], consoles[0]["request"]
-            seen = _version(_fetch_text(f"{base}/desk/requests/{request}/", cookie))
-            say("baseline, 16 connections back to back, 10 s each (requests/s):")
+            poll, pop = _polls(_fetch_text(f"{base}/desk/requests/{request}/", cookie), "", request)
+            say("baseline, 16 connections back to back, 10 s each (requests/s, % of bare):")
+            bare = 0.0
             for label, path in [
                 ("bare view (/favicon.ico, signed in)", "/favicon.ico"),
-                ("console poll (nothing changed)", f"/desk/requests/{request}/poll?seen={seen}"),
+                ("console poll, update check holds", poll),
+                ("screen pop, update check holds", pop),
+                ("console poll, content hash (no token)", poll.split("&check=")[0]),
                 ("console page", f"/desk/requests/{request}/"),
             ]:
                 rate = asyncio.run(closed_loop(base, path, cookie))
-                say(f"  {label:40} {rate:8.0f}")
-            say(f"agents (poll every 2 s, page every 20 s), {options.seconds:.0f} s each:")
+                bare = bare or rate
+                say(f"  {label:40} {rate:8.0f} {rate / bare:7.0%}")
+            say(
+                f"agents (console poll and screen pop every {POLL_SECONDS:.0f} s, page every "
+                f"{PAGE_SECONDS:.0f} s), {options.seconds:.0f} s each:"
+            )
             say(
                 f"  {'agents':>6} {'req/s':>7} {'p95 ms':>7} {'poll p95':>8} "
                 f"{'page p95':>8} {'errors':>6} {'dropped':>7}"

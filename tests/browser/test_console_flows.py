@@ -102,8 +102,14 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
         match.get_by_role("button").click()
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Awaiting approval")
         expect(agent_page.locator(".waiting")).to_contain_text("Waiting for a supervisor")
-        navigations = []
+        navigations, polls = [], []
         agent_page.on("framenavigated", lambda frame: navigations.append(frame.url))
+        agent_page.on(
+            "response",
+            lambda answer: (
+                polls.append((answer.url, answer.status)) if "/poll?" in answer.url else None
+            ),
+        )
 
         log_in(supervisor_page, live_server, "live-supervisor")
         supervisor_page.goto(f"{live_server.url}/desk/approvals/")
@@ -119,6 +125,10 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
         )
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Offer presented")
         assert navigations == [], "the agent's page must update without a reload"
+        # The browser sends the console's update-check token, and the approval's new
+        # version made the poll bring the new console.
+        assert polls and all("check=" in url for url, _ in polls), polls
+        assert 200 in {status for _, status in polls}, polls
         agent_page.screenshot(path=str(artifacts_dir / "console-approved.png"), full_page=True)
         agent_page.get_by_role("button", name="Customer accepts").click()
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Retained")
