@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import user_access
 from accounts.roles import Role
 from core.names import person_name
 
@@ -79,7 +80,4 @@ class User(AbstractUser):
     def has_role(self, role: Role | str) -> bool:
         if self.is_superuser:
             return True
-        # Cached per instance: the templates ask for roles several times per page.
-        if not hasattr(self, "_role_names"):
-            self._role_names = set(self.groups.values_list("name", flat=True))
-        return str(role) in self._role_names
+        return str(role) in user_access(self).roles

@@ -1,5 +1,6 @@
 """Reads for the screens: permission-aware, with a fixed number of queries per page."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,7 +19,8 @@ from cancellations.models import (
 )
 from cancellations.offer_engine.loading import offers_for_request
 from catalog.choices import ReasonCategory
-from catalog.models import Battlecard, CustomerType, Reason
+from catalog.live import catalog_live
+from catalog.models import Reason
 from catalog.scripts import script_for
 from core.models import AuditEntry
 from core.permissions import can_handle_request
@@ -111,8 +113,11 @@ def console_data(*, request: CancellationRequest, user) -> dict:
     """Everything the console shows for one request, in a bounded number of queries."""
     presentations = list(request.presentations.order_by("position"))
     actions = console_actions(request=request, user=user)
+    catalog = catalog_live()
     offers = (
-        offers_for_request(request=request, presented_ids=[p.offer_id for p in presentations])
+        offers_for_request(
+            request=request, presented_ids=[p.offer_id for p in presentations], catalog=catalog
+        )
         if "present_offer" in actions
         else []
     )
@@ -125,18 +130,20 @@ def console_data(*, request: CancellationRequest, user) -> dict:
         .select_related("user")
         .order_by("at", "pk")
     )
-    reasons = reason_picker(user=user) if "identify_reason" in actions else []
+    reasons = (
+        reason_picker(user=user, reasons=catalog.reasons) if "identify_reason" in actions else []
+    )
     return {
         "req": request,
         "rail": console_rail(request, presentations),
         "presentations": presentations,
         "actions": actions,
         "offers": offers,
-        "script": script_for(request.state),
+        "script": script_for(request.state, catalog),
         "history": history,
         "reasons": reasons,
-        "customer_types": list(CustomerType.objects.filter(is_active=True)),
-        "battlecards": list(Battlecard.objects.filter(is_active=True))
+        "customer_types": list(catalog.customer_types),
+        "battlecards": list(catalog.battlecards)
         if request.state == RequestState.COMPETITOR
         else [],
         "pending": request.current_presentation
@@ -168,10 +175,11 @@ class PickerGroup:
 FREQUENT_REASONS = 3
 
 
-def reason_picker(*, user) -> list[PickerGroup]:
-    """The reasons grouped by category, each with a two-digit key (category, place), and
-    first the few this agent recorded most in the last 90 days (2 queries)."""
-    reasons = list(Reason.objects.filter(is_active=True).order_by("category", "sort_order", "pk"))
+def reason_picker(*, user, reasons: Iterable[Reason] | None = None) -> list[PickerGroup]:
+    """The reasons in use (the live catalog's unless given) grouped by category, each with a
+    two-digit key (category, place), and first the few this agent recorded most in the last
+    90 days (1 query)."""
+    reasons = list(catalog_live().reasons if reasons is None else reasons)
     entries, groups = {}, []
     for number, (category, label) in enumerate(ReasonCategory.choices, start=1):
         members = [r for r in reasons if r.category == category]

@@ -6,7 +6,7 @@ loads (`scripts_register` in its AppConfig.ready), with the label of the step an
 default text, and reads its script back with `script_for`.
 """
 
-from catalog.models import StepScript
+from catalog.live import LiveCatalog, catalog_live
 
 _DEFAULTS: dict[str, tuple] = {}  # key: (label, default text), in registration order
 
@@ -25,7 +25,7 @@ def script_default(key: str) -> str:
     return str(_DEFAULTS[key][1]) if key in _DEFAULTS else ""
 
 
-def script_for(key: str) -> str:
-    """What to say: the catalog admin's wording, else the default."""
-    edited = StepScript.objects.filter(key=key).first()
+def script_for(key: str, catalog: LiveCatalog | None = None) -> str:
+    """What to say: the catalog admin's wording (from the live catalog), else the default."""
+    edited = (catalog or catalog_live()).scripts.get(key)
     return edited.text if edited else script_default(key)

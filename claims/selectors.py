@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import CustomerType
+from catalog.live import catalog_live
 from claims.choices import ClaimState, CompensationStatus, RootCause
 from claims.models import STEPS, Claim, Compensation
 from claims.scripts import step_script
@@ -85,7 +85,7 @@ def claim_console_data(*, claim: Claim, user) -> dict:
         "script": step_script(claim.state),
         "history": history,
         "compensations": list(claim.compensations.select_related("decided_by")),
-        "customer_types": list(CustomerType.objects.filter(is_active=True)),
+        "customer_types": catalog_live().customer_types,
         "root_causes": RootCause.choices,
         "now": now,
         "idle_minutes": int((now - claim.last_activity_at).total_seconds() // 60),

@@ -50,6 +50,17 @@ def customer_key(customer_id) -> str:
 
 CATALOG_KEY = "upd:catalog"  # offers, reasons, scripts, battlecards, the playbook
 
+# The supervisors' screens show many records each, so each has one version for all it shows.
+QUEUE_KEY = "upd:queue"  # what waits for a supervisor (desk/views/approvals.py)
+FLOOR_KEY = "upd:floor"  # every agent's live calls and open claims, the calls waiting
+# What each is made of (`app_label.model`). Any change to one of these moves the screen: a
+# queue row comes, goes or changes with nearly any step (a claim's step clears its idle
+# flag, any step of a call a manager was asked for shows), and the floor shows every call.
+QUEUE_SUBJECTS = frozenset(
+    {"cancellations.cancellationrequest", "claims.claim", "claims.compensation"}
+)
+FLOOR_SUBJECTS = frozenset({"cancellations.cancellationrequest", "claims.claim", "calls.calltask"})
+
 
 def subject_keys(subject: models.Model) -> list[str]:
     """What a change to `subject` bumps: the record, and its customer's version (the screens
@@ -59,6 +70,16 @@ def subject_keys(subject: models.Model) -> list[str]:
     if customer_id is not None:
         keys.append(customer_key(customer_id))
     return keys
+
+
+def desk_keys(subject: models.Model) -> list[str]:
+    """The supervisors' screens a change to `subject` moves (the queue, the floor)."""
+    label = subject._meta.label_lower
+    return [
+        key
+        for key, subjects in ((QUEUE_KEY, QUEUE_SUBJECTS), (FLOOR_KEY, FLOOR_SUBJECTS))
+        if label in subjects
+    ]
 
 
 def _fresh() -> str:
@@ -72,11 +93,16 @@ def _write(keys: list[str]) -> None:
         logger.warning("update versions not bumped (cache unavailable): %s", keys)
 
 
-def updates_bump(keys: Iterable[str]) -> None:
+def updates_bump(keys: Iterable[str], *, at_once: bool = False) -> None:
     """Give these versions new values once the current transaction commits (at once when
-    there is none); a rolled-back change bumps nothing."""
+    there is none); a rolled-back change bumps nothing. With `at_once`, also now: for what
+    a process keeps loaded by version (the live catalog, the roles), so a reader inside this
+    transaction, or a test that never commits, sees the change too; what another reader
+    loaded in between under that value is dropped at the commit's bump."""
     keys = sorted(set(keys))
     if keys:
+        if at_once:
+            _write(keys)
         transaction.on_commit(lambda: _write(keys), robust=True)
 
 

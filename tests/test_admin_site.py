@@ -25,7 +25,7 @@ READ_ONLY = [
 @pytest.fixture
 def superuser_client(client):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(root, backend="accounts.backends.KeptModelBackend")
     return client
 
 

@@ -17,6 +17,7 @@ from cancellations.offer_engine.ranking import (
     offers_ranked,
 )
 from cancellations.offer_engine.types import OfferContext, OfferEvaluation
+from catalog.live import LiveCatalog, catalog_live
 from catalog.models import Offer
 
 
@@ -74,19 +75,20 @@ def offers_for_request(
     include_ineligible: bool = False,
     now: datetime | None = None,
     presented_ids=None,
+    catalog: LiveCatalog | None = None,
 ) -> list[OfferEvaluation]:
-    """Eligible offers for the request, best first (with `include_ineligible`, the rest
-    follow, each saying why it is not eligible). Only branch states get offers."""
+    """Eligible offers for the request, best first (the published ones, from the live
+    catalog). With `include_ineligible`, every offer in the catalog is evaluated (read from
+    the database: drafts and retired ones too) and the ineligible follow, each saying why.
+    Only branch states get offers."""
     in_branch = request.state in BRANCHES
     if not in_branch and not include_ineligible:
         return []
     ctx = offer_context_load(request=request, now=now, presented_ids=presented_ids)
-    catalog = _catalog()
-    if not include_ineligible:
-        catalog = catalog.filter(
-            is_active=True, is_draft=False, reason_categories__contains=[ctx.reason_category or "-"]
-        )
-    offers = list(catalog)
+    if include_ineligible:
+        offers = list(_catalog())
+    else:
+        offers = (catalog or catalog_live()).offers_for(ctx.reason_category)
     split = ab_split(offers, request.pk, ctx.now)
     evaluations = [
         offer_evaluate(offer=offer, ctx=ctx, reason_ids={r.pk for r in offer.reasons.all()})

@@ -37,11 +37,15 @@ def book(request, agent, reason, visit_offer, fee_offer, costly_offer):
     return request.param
 
 
-def _count(client, method, url, data=None) -> int:
+def _queries(client, method, url, data=None) -> list[dict]:
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url, data or {}, HTTP_HX_REQUEST="true")
     assert response.status_code in (200, 204, 302), (url, response.status_code)
-    return len(queries)
+    return queries.captured_queries
+
+
+def _count(client, method, url, data=None) -> int:
+    return len(_queries(client, method, url, data))
 
 
 def _console_urls(request_pk: int) -> list[tuple[str, str, str, dict]]:
@@ -59,11 +63,20 @@ def _in_branch(agent, reason, contract_pk):
     )
 
 
+CONSOLE_PAGE = 8  # session, user, request, presentations, the call's facts (3), history
+CATALOG_LOAD, ACCESS_LOAD = 6, 2  # catalog.live, accounts.access: once per version
+
+
 def test_console_in_a_branch_with_ranked_offers(client_as_agent, agent, reason, contract, book):
     request = _in_branch(agent, reason, contract.pk)
+    # The first page after a catalog change or a restart loads the live catalog and the
+    # agent's access (catalog.live, accounts.access); every page after reads them kept.
+    first = _queries(client_as_agent, "get", reverse("console", args=[request.pk]))
     counts = {
         name: _count(client_as_agent, m, url, d) for name, m, url, d in _console_urls(request.pk)
     }
+    assert len(first) <= CONSOLE_PAGE + CATALOG_LOAD + ACCESS_LOAD, [q["sql"][:90] for q in first]
+    assert counts["console"] <= CONSOLE_PAGE, counts
     assert max(counts.values()) <= LIMIT, counts
     test_console_in_a_branch_with_ranked_offers.counts[book] = counts
 

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ServiceError
+from core.updates import CATALOG_KEY, updates_bump
 from customers.services.book.csvfile import csv_open
 from customers.services.book.fields import CODES, SPECS, KindSpec, row_validate
 from customers.services.book.results import BookResult, ErrorSink, RowError, errors_merged
@@ -185,6 +186,10 @@ def _run(
                     raise Conflict(
                         _("A record changed while the batch was written: send it again.")
                     ) from None
+                if spec.kind == "products" and created + updated:
+                    # Products are read by the live catalog (`catalog.live`); a bulk write
+                    # sends no signals.
+                    updates_bump([CATALOG_KEY], at_once=True)
             else:
                 created, updated = stage.preview()
             stage.drop()

@@ -1,5 +1,8 @@
 """Agents for `make loadtest`: N agent users, each signed in (a session) with an open
-cancellation request on a contract of its own. Writes [{"cookie", "request"}] as JSON."""
+cancellation request on a contract of its own, its reason identified (the console in the
+financial branch, ranking offers), and the first agent with an open claim too; and a signed-in
+supervisor. Writes {"agents": [{"cookie", "request", "customer", "claim"}],
+"supervisor": {"cookie"}} as JSON."""
 
 import json
 from importlib import import_module
@@ -12,7 +15,9 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from cancellations.services.opening import cancellation_open
+from cancellations.services.opening import cancellation_identify_reason, cancellation_open
+from catalog.models import Reason
+from claims.services.opening import claim_open
 from customers.models import Contract, Customer, Product
 
 
@@ -28,7 +33,7 @@ class Command(BaseCommand):
         if product is None:
             raise SystemExit("no product: run seed_demo first (make run does)")
         group = Group.objects.get(name=str(Role.AGENT))
-        store = import_module(settings.SESSION_ENGINE).SessionStore
+        reason = Reason.objects.get(code="fee_burden")
         consoles = []
         for n in range(agents):
             with transaction.atomic():
@@ -50,19 +55,42 @@ class Command(BaseCommand):
                         "monthly_fee": product.monthly_fee,
                     },
                 )
-            open_request = contract.cancellation_requests.filter(closed_at__isnull=True).first()
-            request = open_request or cancellation_open(contract_id=contract.pk, user=user)
-            session = store()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.save()
+            request = contract.cancellation_requests.filter(closed_at__isnull=True).first()
+            if request is None:
+                request = cancellation_open(contract_id=contract.pk, user=user)
+            if request.reason_id is None:
+                request = cancellation_identify_reason(
+                    request_id=request.pk, user=user, reason_id=reason.pk
+                )
+            claim = None
+            if n == 0:
+                claim = customer.claims.filter(closed_at__isnull=True).first() or claim_open(
+                    customer_id=customer.pk, user=user, subject="Load test: noise"
+                )
             consoles.append(
                 {
-                    "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+                    "cookie": _signed_in(user),
                     "request": request.pk,
+                    "customer": customer.pk,
+                    "claim": claim.pk if claim else None,
                 }
             )
+        supervisor, _ = User.objects.get_or_create(
+            username="load-supervisor", defaults={"first_name": "Load supervisor"}
+        )
+        supervisor.groups.add(Group.objects.get(name=str(Role.SUPERVISOR)))
         with open(out, "w") as handle:
-            json.dump(consoles, handle)
+            json.dump(
+                {"agents": consoles, "supervisor": {"cookie": _signed_in(supervisor)}}, handle
+            )
         self.stdout.write(f"{agents} agents with open consoles written to {out}")
+
+
+def _signed_in(user) -> str:
+    """A session for `user`, as the login makes it: the cookie that carries it."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.KeptModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
