@@ -14,6 +14,7 @@ from django.utils import timezone
 from calls.choices import CallOutcome, CallTaskKind, CallTaskStatus
 from calls.models import OPEN, CallTask
 from calls.services.surveys import survey_invite_for_call
+from core.updates import FLOOR_KEY, updates_bump
 
 log = logging.getLogger(__name__)
 # Enqueued by name: the task module imports this one.
@@ -77,6 +78,7 @@ def call_task_prepare(*, call_task_id: int, now: datetime | None = None) -> Call
             return task
         if task.status in OPEN and task.customer.do_not_call:
             task.cancel(CallOutcome.DO_NOT_CALL)
+            updates_bump([FLOOR_KEY])  # one call fewer waiting on the floor
         elif task.kind == CallTaskKind.SURVEY and task.status in OPEN:
             survey_invite_for_call(task=task)
         task.prepared_at = now

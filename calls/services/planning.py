@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from calls.choices import CallOutcome, CallQueue, CallTaskKind, CallTaskStatus, SurveyTouchpoint
 from calls.models import OPEN, WAITING, CallTask
+from core.updates import FLOOR_KEY, updates_bump
 from customers.models import Customer
 
 
@@ -55,6 +56,8 @@ def call_task_request(
             "outcome": CallOutcome.DO_NOT_CALL if do_not_call else "",
         },
     )
+    if _created:
+        updates_bump([FLOOR_KEY])  # the floor counts the calls waiting per queue
     return task
 
 

@@ -20,7 +20,7 @@ from core.choices import AuditAction
 from core.errors import ServiceError
 from core.models import AuditEntry
 from core.services.audit import audit_record
-from core.updates import update_key, updates_bump
+from core.updates import FLOOR_KEY, QUEUE_KEY, update_key, updates_bump
 
 S = ClaimState
 
@@ -95,7 +95,8 @@ def _audit_flags(claim_ids: list[int], reason: str, now: datetime) -> None:
         return
 
     claim_type = ContentType.objects.get_for_model(Claim)
-    updates_bump(update_key(Claim, claim_id) for claim_id in claim_ids)
+    # The flags show on the claims, in the queue (an idle claim) and on the floor.
+    updates_bump([*(update_key(Claim, claim_id) for claim_id in claim_ids), QUEUE_KEY, FLOOR_KEY])
     AuditEntry.objects.bulk_create(
         AuditEntry(
             subject_type=claim_type,

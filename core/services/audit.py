@@ -13,7 +13,7 @@ from django.db import models
 
 from core.choices import AuditAction
 from core.models import AuditEntry
-from core.updates import subject_keys, updates_bump
+from core.updates import desk_keys, subject_keys, updates_bump
 
 _ACTOR: ContextVar[dict | None] = ContextVar("audit_actor", default=None)
 
@@ -51,9 +51,10 @@ def audit_record(
     """Write one audit entry. Call inside the transaction that makes the change. `action` is
     an AuditAction (a transition's name is one): anything else is a programming error.
     Once the change commits, the screens showing the subject see a new version
-    (`core.updates`)."""
+    (`core.updates`): its own, its customer's, and the supervisors' queue and floor when
+    the subject is what they are made of (a request, a claim, a call)."""
     action = AuditAction(action)
-    updates_bump(subject_keys(subject))
+    updates_bump([*subject_keys(subject), *desk_keys(subject)])
     return AuditEntry.objects.create(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from core.errors import Conflict, ServiceError
 from core.permissions import supervisor_required
 from core.queue import queue_order
 from core.screens import screen_page
+from core.updates import QUEUE_KEY, UpdateCheck
 from desk.selectors import desk_agents
 from desk.services import supervision
 
@@ -108,10 +110,11 @@ def approvals(request):
 
 def _queue_page(request):
     """Polls answer 204 while what is on screen stays the same (what the supervisor types is
-    kept), and the waiting times tick on in the browser (desk.js, [data-waited])."""
-    return screen_page(
-        request, page="desk/approvals.html", name="queue", context=_queue(request.user)
-    )
+    kept), and the waiting times tick on in the browser (desk.js, [data-waited]). Most are
+    answered before they reach here, while the queue's version holds (`core.updates`)."""
+    check = UpdateCheck(QUEUE_KEY)  # read before the database
+    context = {**_queue(request.user), "check": check.token(request, reverse("approvals"))}
+    return screen_page(request, page="desk/approvals.html", name="queue", context=context)
 
 
 @require_POST

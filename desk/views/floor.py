@@ -10,6 +10,7 @@ from core.errors import ServiceError
 from core.permissions import supervisor_required
 from core.screens import screen_page
 from core.steps import form_errors
+from core.updates import FLOOR_KEY, UpdateCheck
 from desk.forms import CoachingNoteForm
 from desk.selectors import desk_agents, floor_overview
 from desk.services.supervision import coaching_note_write
@@ -18,7 +19,14 @@ from desk.services.supervision import coaching_note_write
 @require_GET
 @supervisor_required
 def floor(request):
-    context = {**floor_overview(user=request.user), "agents": desk_agents()}
+    """Polled; answered 204 before it reaches here while the floor's version holds
+    (`core.updates`)."""
+    check = UpdateCheck(FLOOR_KEY)  # read before the database
+    context = {
+        **floor_overview(user=request.user),
+        "agents": desk_agents(),
+        "check": check.token(request, reverse("floor")),
+    }
     return screen_page(request, page="desk/floor.html", name="board", context=context)
 
 

@@ -3,9 +3,10 @@
 Two browser contexts: a supervisor sits on /desk/approvals/ while an agent, in the console,
 puts one customer on hold for an offer above the agent's authority and, in another call,
 has a customer ask for a manager. Each entry must appear on the supervisor's page within a
-few polls (htmx, every 2 s, 204 while nothing changed), on the same document (no navigation,
-a JS marker survives), keeping what the supervisor was typing; the supervisor's approval
-then reaches the agent's console, again by polling alone.
+few polls (htmx, every 2 s, each with the queue's update-check token: 204 from Redis while
+nothing changed), on the same document (no navigation, a JS marker survives), keeping what
+the supervisor was typing; the supervisor's approval then reaches the agent's console,
+again by polling alone.
 """
 
 import pytest
@@ -64,6 +65,11 @@ def test_the_queue_shows_new_escalations_without_a_reload(
             "framenavigated",
             lambda frame: navigations.append(frame.url) if frame == queue.main_frame else None,
         )
+        polls = []
+        queue.on(
+            "response",
+            lambda r: polls.append((r.url, r.status)) if _is_queue_poll(r, r.status) else None,
+        )
         # The page really polls, and hears "nothing new" while nothing changed.
         with queue.expect_response(lambda r: _is_queue_poll(r, 204), timeout=POLLED):
             pass
@@ -115,6 +121,10 @@ def test_the_queue_shows_new_escalations_without_a_reload(
         expect(approval_row).to_contain_text("박서준")  # the earlier entry is still there
         expect(note).to_have_value("Keep this one")
         _still_the_same_document(queue, url, navigations)
+        # Every poll sends the queue's update-check token (answered 204 from Redis while
+        # nothing changed); the new entries' versions made polls bring the new queue.
+        assert polls and all("check=" in poll for poll, _ in polls), polls
+        assert {204, 200} <= {status for _, status in polls}, polls
         queue.screenshot(path=str(artifacts_dir / "queue-live.png"), full_page=True)
 
         # 3. The supervisor approves in the page; the agent's console moves on by itself.
