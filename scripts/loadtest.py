@@ -240,25 +240,31 @@ def main(argv: list[str]) -> int:
                     env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"},
                     check=True,
                 )
-                consoles = json.loads(Path(out.name).read_text())
+                people = json.loads(Path(out.name).read_text())
+                consoles, boss = people["agents"], people["supervisor"]["cookie"]
             when = time.strftime("%Y-%m-%d %H:%M")
             say(f"Retention Desk load test, {when}, {os.cpu_count()} cores")
             say(
                 f"stack: make run (gunicorn {os.environ.get('WEB_WORKERS') or os.cpu_count()} "
                 f"workers x {os.environ.get('WEB_THREADS') or 4} threads)"
             )
-            cookie, request = consoles[0]["cookie"], consoles[0]["request"]
+            first = consoles[0]
+            cookie, request = first["cookie"], first["request"]
             poll, pop = _polls(_fetch_text(f"{base}/desk/requests/{request}/", cookie), "", request)
             say("baseline, 16 connections back to back, 10 s each (requests/s, % of bare):")
             bare = 0.0
-            for label, path in [
-                ("bare view (/favicon.ico, signed in)", "/favicon.ico"),
-                ("console poll, update check holds", poll),
-                ("screen pop, update check holds", pop),
-                ("console poll, content hash (no token)", poll.split("&check=")[0]),
-                ("console page", f"/desk/requests/{request}/"),
+            for label, path, who in [
+                ("bare view (/favicon.ico, signed in)", "/favicon.ico", cookie),
+                ("console poll, update check holds", poll, cookie),
+                ("screen pop, update check holds", pop, cookie),
+                ("console poll, content hash (no token)", poll.split("&check=")[0], cookie),
+                ("console page (financial branch)", f"/desk/requests/{request}/", cookie),
+                ("customer view", f"/desk/customers/{first['customer']}/", cookie),
+                ("claim console", f"/desk/claims/{first['claim']}/", cookie),
+                ("supervisor queue", "/desk/approvals/", boss),
+                ("floor", "/desk/floor/", boss),
             ]:
-                rate = asyncio.run(closed_loop(base, path, cookie))
+                rate = asyncio.run(closed_loop(base, path, who))
                 bare = bare or rate
                 say(f"  {label:40} {rate:8.0f} {rate / bare:7.0%}")
             say(

@@ -102,12 +102,22 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
         match.get_by_role("button").click()
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Awaiting approval")
         expect(agent_page.locator(".waiting")).to_contain_text("Waiting for a supervisor")
-        navigations, polls = [], []
+        navigations, polls, decisions = [], [], []
         agent_page.on("framenavigated", lambda frame: navigations.append(frame.url))
         agent_page.on(
-            "response",
-            lambda answer: (
-                polls.append((answer.url, answer.status)) if "/poll?" in answer.url else None
+            "requestfinished",
+            lambda asked: (
+                polls.append((asked.url, asked.response().status, asked.timing["startTime"]))
+                if "/poll?" in asked.url
+                else None
+            ),
+        )
+        supervisor_page.on(
+            "requestfinished",
+            lambda asked: (
+                decisions.append(asked.timing["startTime"] + asked.timing["responseEnd"])
+                if asked.method == "POST" and "/approve" in asked.url
+                else None
             ),
         )
 
@@ -127,8 +137,15 @@ def test_supervisor_approval_reaches_the_agent_without_a_reload(
         assert navigations == [], "the agent's page must update without a reload"
         # The browser sends the console's update-check token, and the approval's new
         # version made the poll bring the new console.
-        assert polls and all("check=" in url for url, _ in polls), polls
-        assert 200 in {status for _, status in polls}, polls
+        assert polls and all("check=" in url for url, _, _ in polls), polls
+        assert 200 in {status for _, status, _ in polls}, polls
+        # The poll that brought it started within the poll's interval after the approval
+        # was answered (1 s; 0.1 s more for the timer on a busy machine), and no poll in
+        # between missed it: the agent sees a supervisor's decision within a second.
+        (approved,) = decisions
+        brought = min(started for _, status, started in polls if status == 200)
+        assert brought - approved <= 1100, (brought - approved, polls)
+        assert not [p for p in polls if approved < p[2] < brought], (approved, polls)
         agent_page.screenshot(path=str(artifacts_dir / "console-approved.png"), full_page=True)
         agent_page.get_by_role("button", name="Customer accepts").click()
         expect(agent_page.get_by_role("heading", level=1)).to_have_text("Retained")
