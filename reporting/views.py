@@ -1,6 +1,7 @@
 """Supervisor dashboards: one tab per question, every chart drawn from a table that the page
 shows and `/desk/dashboards/<table>.csv` streams. Figures come from the reporting facts
-(`reporting.analytics`), refreshed by Celery beat every two minutes."""
+(`reporting.analytics`), refreshed by Celery beat every two minutes; a tab's data is kept in
+the cache until the next refresh (`reporting.cache`), the page itself drawn on every view."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
@@ -25,6 +26,7 @@ from reporting.analytics.tables import (
     UNAPPLIED_FILTERS,
 )
 from reporting.analytics.winback import win_back_summary
+from reporting.cache import dashboard_data
 from reporting.flow_picture import flow_blocks, flow_tree
 from reporting.models import RequestFact
 
@@ -190,6 +192,30 @@ def _chart(kind, title, rows, datasets, percent=True) -> dict:
     }
 
 
+def _tab_data(tab: str, filters: Filters) -> dict:
+    """What a tab shows of the facts: its tables, charts and figures, how recent the facts
+    are, and the filter bar's choices. Kept in the cache (`reporting.cache`): only data
+    that pickles, every text a str in the active language."""
+    labels = Labels()
+    tables = {name: TABLES[name](filters, labels) for name in TAB_TABLES[tab]}
+    for table in tables.values():
+        table.rows = list(table.rows)
+    charts, figures = _charts(tab, tables, filters, labels)
+    choices = {
+        name: [(value, str(label)) for value, label in pairs]
+        for name, pairs in filter_choices().items()
+    }
+    return {
+        "tables": list(tables.values()),
+        "charts": charts,
+        "as_of": RequestFact.objects.order_by("-closed_on", "-closed_at")
+        .values_list("closed_at", flat=True)
+        .first(),
+        **figures,
+        **choices,
+    }
+
+
 @require_GET
 def dashboards(request):
     _require(request)
@@ -197,28 +223,18 @@ def dashboards(request):
     if tab not in TABS:
         raise Http404
     filters = _filters(request, tab)
-    labels = Labels()
-    tables = {name: TABLES[name](filters, labels) for name in TAB_TABLES[tab]}
-    for table in tables.values():
-        table.rows = list(table.rows)
-    charts, figures = _charts(tab, tables, filters, labels)
     query = request.GET.copy()
     query.pop("tab", None)
     context = {
         "tab": tab,
         "tabs": TABS.items(),
         "filters": filters,
-        "tables": tables.values(),
-        "charts": charts,
         "unapplied": UNAPPLIED_FILTERS.get(tab, ""),
         "query": query.urlencode(),
-        "as_of": RequestFact.objects.order_by("-closed_on", "-closed_at")
-        .values_list("closed_at", flat=True)
-        .first(),
-        **figures,
-        **filter_choices(),
+        **dashboard_data(tab=tab, filters=filters, compute=lambda: _tab_data(tab, filters)),
     }
     if tab == "coaching":
+        # The coaching note's form lists who may be written to now: read on every view.
         context["coaching_agents"] = desk_agents()
     return render(request, "reporting/dashboards.html", context)
 

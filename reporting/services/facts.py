@@ -6,6 +6,10 @@ transaction, or while the worker was down, is caught there). Each run copies onl
 no fact yet (NOT EXISTS, then ON CONFLICT DO NOTHING), so two overlapping runs, a retried
 task or a killed worker never count anything twice; an advisory lock makes a second
 concurrent run simply wait its turn.
+
+Every run, whether or not it added anything, moves the facts' version (`FACTS_KEY`): the
+dashboards keep what they computed under it (`reporting.cache`), and some of their tabs
+read live tables too, so what they keep must not outlive one refresh.
 """
 
 from datetime import timedelta
@@ -18,8 +22,10 @@ from django.utils import timezone
 from cancellations.choices import RequestState
 from cancellations.models import BRANCHES, CancellationRequest
 from claims.models import Claim
+from core.updates import updates_bump
 
 _LOCK_KEY = 0x5245_5446  # "RETF": one refresh at a time
+FACTS_KEY = "upd:facts"  # the facts' version: the dashboards keep their data under it
 
 # Seconds spent in each state, from the audit trail: each transition closes the time since
 # the one before it (the first since the request was opened), credited to its source state.
@@ -185,4 +191,7 @@ def facts_refresh(*, full: bool = False, days: int = 2) -> dict:
             cursor.execute(
                 _CLAIM_CANCELLED.format(lost="TRUE" if full else "r.id = ANY(%(lost)s)"), which
             )
+        # At once too: a refresh run inside a caller's transaction (a test, the demo seed)
+        # is seen by that transaction's dashboards.
+        updates_bump([FACTS_KEY], at_once=True)
     return {"requests": len(added), "claims": max(claims, 0)}
