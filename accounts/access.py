@@ -11,7 +11,10 @@ is looked up. With Redis away, everything is read from the database on every pag
 before. A revoked role therefore stops working at the next request, in every process.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in
@@ -31,6 +34,18 @@ def person_key(user_id) -> str:
 class Access:
     permissions: frozenset[str]  # "app_label.codename", from the person's roles and own grants
     roles: frozenset[str]  # the names of the person's role groups
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The same for the same permissions and roles, in every process."""
+        granted = json.dumps([sorted(self.permissions), sorted(self.roles)])
+        return hashlib.sha256(granted.encode()).hexdigest()[:16]
+
+
+def user_viewer(user) -> str:
+    """Who looks at a kept screen (`core.screens.screen_draw_kept`): the person and what
+    they may do."""
+    return f"{user.pk}:{user_access(user).fingerprint}"
 
 
 def access_load(user) -> Access:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import user_viewer
 from claims import forms as f
 from claims.models import Claim
 from claims.selectors import claim_console_data, claim_get_for_user, claims_for_agent
@@ -32,7 +33,7 @@ from claims.services.steps import (
 from claims.services.steps import claim_instruct as claim_instruct_service
 from core.errors import ServiceError
 from core.permissions import supervisor_required
-from core.screens import screen_draw, screen_handed_away, screen_poll
+from core.screens import screen_draw, screen_draw_kept, screen_handed_away, screen_poll
 from core.steps import Action, form_errors, step, step_run
 from core.updates import CATALOG_KEY, UpdateCheck, customer_key, update_key
 
@@ -79,13 +80,25 @@ def _check(pk) -> UpdateCheck:
 
 
 def _render(request, claim, *, check: UpdateCheck, partial: bool, failed: str = ""):
+    """The page, its screen kept (`core.screens`) when asked for (a GET): drawn after a
+    step, so the answer to a step is always read after it; the poll always draws it (its
+    content hash catches a change that moved no version)."""
     check.read(customer_key(claim.customer_id))
-    data = {
-        **claim_console_data(claim=claim, user=request.user),
-        "failed": failed,
+
+    def build() -> dict:
+        return {**claim_console_data(claim=claim, user=request.user), "failed": failed}
+
+    if failed or request.method != "GET":
+        drawn = screen_draw(request, SCREEN, build())
+    else:
+        drawn = screen_draw_kept(
+            request, SCREEN, build, check=check, viewer=user_viewer(request.user)
+        )
+    context = {
+        **drawn,
+        "claim": claim,
         "check": check.token(request, reverse("claim_poll", args=[claim.pk])),
     }
-    context = screen_draw(request, SCREEN, data)
     template = "claims/console.html#console" if partial else "claims/console.html"
     return render(request, template, context)
 

@@ -12,17 +12,34 @@ The poll answers 204 while the version is the one the browser has, else the new 
 Most polls never reach the view: a screen drawn with a `check` token (`core.updates`) is
 answered 204 by a middleware while the versions of what it shows stand; the view's hash
 comparison is what is left when they moved, the token aged, or Redis is away.
+
+A screen made only of records that have versions (the consoles) is also *kept* once drawn
+(`screen_draw_kept`): in Redis, under those versions, the viewer (who they are and what they
+may do), their language, time zone and day, for at most `SCREEN_SECONDS`. The next page or
+poll with the same versions takes it instead of reading and drawing it again, with this
+request's CSRF token and new one-time form keys put in. What can move without a version (the
+clock, the acceptance rates other calls move) is so at most `SCREEN_SECONDS` old, the age a
+poll's token may have; the services still check the state a step was taken from.
 """
 
 import hashlib
+import json
+import logging
 import re
+import uuid
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from core.updates import CHECK_HEADER
+from core.updates import CHECK_HEADER, UpdateCheck
+
+logger = logging.getLogger(__name__)
 
 # Drawn anew each time though nothing changed: left out of the version.
 _FRESH_VALUES = re.compile(r'(name="(?:csrfmiddlewaretoken|submission)" value=)"[^"]*"')
@@ -44,10 +61,71 @@ def screen_draw(request, screen: str, context: dict, *, prefix: str = "") -> dic
     return {**context, "screen": mark_safe(body), "version": prefix + screen_version(body)}
 
 
-def screen_poll(request, *, screen: str, frame: str, context: dict, target: str, prefix=""):
+SCREEN_SECONDS = 30  # how long a drawn screen is kept: core.updates.CHECK_MAX_AGE
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"')
+_SUBMISSION_VALUE = re.compile(r'(name="submission" value=)"[^"]*"')
+
+
+def _kept_key(screen: str, prefix: str, versions: dict, viewer: str) -> str:
+    parts = [
+        screen,
+        prefix,
+        sorted(versions.items()),
+        viewer,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    ]
+    return "screen:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def _fresh_values(request, html: str) -> str:
+    """A kept screen with this request's CSRF token and new one-time form keys."""
+    token = get_token(request)
+    html = _CSRF_VALUE.sub(lambda found: f'{found.group(1)}"{token}"', html)
+    return _SUBMISSION_VALUE.sub(lambda found: f'{found.group(1)}"{uuid.uuid4()}"', html)
+
+
+def screen_draw_kept(
+    request,
+    screen: str,
+    build: Callable[[], dict],
+    *,
+    check: UpdateCheck,
+    viewer: str,
+    prefix: str = "",
+) -> dict:
+    """`{"screen", "version"}` as `screen_draw` gives them for the context `build()` makes,
+    kept (see the module's docstring) when every record the screen shows has a version in
+    `check` (read before the database) and `viewer` names who looks and what they may do.
+    With Redis away the screen is drawn every time."""
+    if not check.readable or not check.versions:
+        return screen_draw(request, screen, build(), prefix=prefix)
+    key = _kept_key(screen, prefix, check.versions, viewer)
+    try:
+        kept = cache.get(key)
+    except Exception:
+        kept = None
+    if kept is not None:
+        return {
+            "screen": mark_safe(_fresh_values(request, kept["html"])),
+            "version": kept["version"],
+        }
+    drawn = screen_draw(request, screen, build(), prefix=prefix)
+    try:
+        cache.set(key, {"html": str(drawn["screen"]), "version": drawn["version"]}, SCREEN_SECONDS)
+    except Exception:
+        logger.warning("screen not kept (cache unavailable): %s", key)
+    return drawn
+
+
+def screen_poll(
+    request, *, screen: str, frame: str, context: dict, target: str, prefix="", drawn=None
+):
     """The poll: 204 while the browser's `seen` is the screen's version, else the frame.
-    The 204 carries the screen's fresh update-check token (`context["check"]`), if any."""
-    drawn = screen_draw(request, screen, context, prefix=prefix)
+    The 204 carries the screen's fresh update-check token (`context["check"]`), if any.
+    `drawn`: the screen already drawn (or kept), else it is drawn from `context`."""
+    drawn = {**context, **(drawn or screen_draw(request, screen, context, prefix=prefix))}
     if request.GET.get("seen") == drawn["version"]:
         response = HttpResponse(status=204)
         if context.get("check"):

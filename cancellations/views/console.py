@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import user_viewer
 from cancellations import forms as f
 from cancellations.choices import RequestState
 from cancellations.models import CancellationRequest
@@ -41,7 +42,7 @@ from cancellations.services.offers import (
 from cancellations.services.opening import cancellation_identify_reason, cancellation_open
 from core.errors import RequestAlreadyOpen, ServiceError
 from core.http import local_redirect
-from core.screens import screen_draw, screen_handed_away, screen_poll
+from core.screens import screen_draw, screen_draw_kept, screen_handed_away, screen_poll
 from core.steps import Action, step, step_run
 from core.updates import CATALOG_KEY, UpdateCheck, customer_key, update_key
 
@@ -92,17 +93,36 @@ def _check(pk) -> UpdateCheck:
     return UpdateCheck(update_key(CancellationRequest, pk), CATALOG_KEY)
 
 
+def _screen(request, obj, check: UpdateCheck, *, failed: str = "") -> dict:
+    """The console's screen for a page, kept (`core.screens`) when asked for (a GET):
+    drawn after a step, so the answer to a step is always read after it. The poll always
+    draws it: its content hash is what catches a change that moved no version."""
+
+    def build() -> dict:
+        return {**console_data(request=obj, user=request.user), "failed": failed}
+
+    if failed or request.method != "GET":
+        return screen_draw(request, SCREEN, build(), prefix=f"{obj.state}|")
+    return screen_draw_kept(
+        request,
+        SCREEN,
+        build,
+        check=check,
+        viewer=user_viewer(request.user),
+        prefix=f"{obj.state}|",
+    )
+
+
 def _render_console(request, pk, *, status: int = 200, failed: str = ""):
     """`failed`: the step just refused, whose field then has the focus (to add the note)."""
     check = _check(pk)
     obj = cancellation_get_for_user(user=request.user, pk=pk)
     check.read(customer_key(obj.customer_id))
-    data = {
-        **console_data(request=obj, user=request.user),
-        "failed": failed,
+    context = {
+        **_screen(request, obj, check, failed=failed),
+        "req": obj,
         "check": check.token(request, reverse("console_poll", args=[pk])),
     }
-    context = screen_draw(request, SCREEN, data, prefix=f"{obj.state}|")
     template = (
         "cancellations/console.html#console" if request.htmx else "cancellations/console.html"
     )
@@ -134,13 +154,14 @@ def console_poll(request, pk):
             _("The request moved on: it is now at “%(state)s”.")
             % {"state": RequestState(obj.state).label},
         )
+    check.read(customer_key(obj.customer_id))
     return screen_poll(
         request,
         screen=SCREEN,
         frame="cancellations/console.html#console",
         context={
             **console_data(request=obj, user=request.user),
-            "check": check.read(customer_key(obj.customer_id)).token(request, request.path),
+            "check": check.token(request, request.path),
         },
         target="#console",
         prefix=f"{obj.state}|",

@@ -11,16 +11,9 @@ from django.urls import reverse
 from accounts.access import access_load, user_access
 from accounts.models import User
 from accounts.roles import Role
+from tests.faults import REDIS_AWAY
 
 pytestmark = pytest.mark.django_db
-
-REDIS_AWAY = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
 
 
 def _fresh(user) -> User:

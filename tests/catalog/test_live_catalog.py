@@ -13,20 +13,13 @@ from catalog.choices import ReasonCategory
 from catalog.live import catalog_live
 from catalog.models import Battlecard, CustomerType, Offer, Reason, StepScript
 from catalog.scripts import script_for
-from catalog.services.items import catalog_retire
+from catalog.services.items import catalog_retire, offer_publish
 from core.errors import ServiceError
 from core.updates import CATALOG_KEY
 from tests.factories import OfferFactory, ProductFactory
+from tests.faults import REDIS_AWAY
 
 pytestmark = pytest.mark.django_db
-
-REDIS_AWAY = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
 
 
 def _queries(fn) -> tuple[object, int]:
@@ -163,11 +156,16 @@ def test_every_change_to_the_catalog_moves_its_version(
     assert after is not before and shows(after)
 
 
-def test_a_catalog_service_moves_the_version(fee_offer, catalog_admin):
-    catalog_live()
+def test_publishing_and_retiring_through_the_catalog_reach_the_live_catalog(
+    fee_offer, catalog_admin
+):
+    draft = OfferFactory(code="DRAFT", is_draft=True, reason_categories=[ReasonCategory.FINANCIAL])
+    assert "DRAFT" not in {o.code for o in catalog_live().offers}
     version = cache.get(CATALOG_KEY)
-    catalog_retire(instance=fee_offer, user=catalog_admin)
+    offer_publish(offer=draft, user=catalog_admin)
     assert cache.get(CATALOG_KEY) != version
+    assert "DRAFT" in {o.code for o in catalog_live().offers_for(ReasonCategory.FINANCIAL)}
+    catalog_retire(instance=fee_offer, user=catalog_admin)
     assert "FEE-3000" not in {o.code for o in catalog_live().offers}
 
 

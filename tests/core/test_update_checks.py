@@ -17,6 +17,7 @@ from calls.services.phone import phone_event_record
 from cancellations.services.offers import offer_approve, offer_present
 from core import updates
 from tests.factories import ContractFactory
+from tests.faults import REDIS_AWAY
 
 pytestmark = pytest.mark.django_db
 
@@ -130,13 +131,7 @@ def test_a_signed_out_browser_is_sent_to_the_login(client_as_agent, waiting, con
 def test_with_redis_away_the_poll_compares_content_as_before(
     client_as_agent, waiting, console, supervisor, settings, django_capture_on_commit_callbacks
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = REDIS_AWAY
     html = client_as_agent.get(reverse("console", args=[waiting.pk])).content.decode()
     assert _drawn(html)[1] == ""  # no versions to sign
     response, queries = _poll(client_as_agent, waiting, *console)
