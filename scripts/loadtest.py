@@ -20,7 +20,7 @@ The script:
 4. bursts 3x that many agents for 20 s, and reports the error rate and the seconds until
    the server answers a lone agent within 300 ms again.
 
-Figures go to docs/loadtest-report.txt. Options: --levels 25,50,... --seconds 30.
+Figures go to docs/loadtest-report.txt. Options: --levels 25,50,... --seconds 30 --poll 1.
 """
 
 from __future__ import annotations
@@ -113,7 +113,9 @@ def _polls(body: str, base: str, request: int) -> tuple[str, str]:
     )
 
 
-async def agent(http, base: str, console: dict, run: Run, until: float, ramp: float) -> None:
+async def agent(
+    http, base: str, console: dict, run: Run, until: float, ramp: float, poll: float
+) -> None:
     """One agent: the console page, then both polls every second and the page every 20 s.
     Agents come on at random within `ramp` seconds (a floor's consoles are opened at
     different times); the run counts from then on."""
@@ -127,10 +129,10 @@ async def agent(http, base: str, console: dict, run: Run, until: float, ramp: fl
     next_page = time.monotonic() + PAGE_SECONDS
     tick = time.monotonic()
     while time.monotonic() < until:
-        tick += POLL_SECONDS
+        tick += poll
         pause = tick - time.monotonic()
         if pause < 0:
-            run.drop(int(-pause // POLL_SECONDS) + 1)
+            run.drop(int(-pause // poll) + 1)
             tick = time.monotonic()
         else:
             await asyncio.sleep(pause)
@@ -150,16 +152,20 @@ async def agent(http, base: str, console: dict, run: Run, until: float, ramp: fl
 
 
 async def agents_run(
-    base: str, consoles: list[dict], seconds: float, ramp: float = PAGE_SECONDS
+    base: str,
+    consoles: list[dict],
+    seconds: float,
+    ramp: float = PAGE_SECONDS,
+    poll: float = POLL_SECONDS,
 ) -> Run:
     """`seconds` of a floor of these agents, after the `ramp` seconds they take to come on
     (a burst: all of them within a second, counted from the start)."""
-    run = Run(since=time.monotonic() + (ramp if ramp > POLL_SECONDS else 0))
+    run = Run(since=time.monotonic() + (ramp if ramp > poll else 0))
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         until = run.since + seconds
-        await asyncio.gather(*(agent(http, base, c, run, until, ramp) for c in consoles))
+        await asyncio.gather(*(agent(http, base, c, run, until, ramp, poll) for c in consoles))
     return run
 
 
@@ -218,7 +224,14 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="25,50,100,150,200,300,400,600,800,1000")
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=POLL_SECONDS,
+        help="seconds between an agent's checks (the browser: 1; the issue's load: 2)",
+    )
     options = parser.parse_args(argv)
+    poll = options.poll
     levels = [int(level) for level in options.levels.split(",")]
     most = max(levels) * 3
     port = str(stack._free_port())
@@ -284,7 +297,7 @@ def main(argv: list[str]) -> int:
                 bare = bare or rate
                 say(f"  {label:40} {rate:8.0f} {rate / bare:7.0%}")
             say(
-                f"agents (console poll and screen pop every {POLL_SECONDS:.0f} s, page every "
+                f"agents (console poll and screen pop every {poll:g} s, page every "
                 f"{PAGE_SECONDS:.0f} s), {options.seconds:.0f} s each:"
             )
             say(
@@ -293,7 +306,7 @@ def main(argv: list[str]) -> int:
             )
             capacity = 0
             for level in levels:
-                run = asyncio.run(agents_run(base, consoles[:level], options.seconds))
+                run = asyncio.run(agents_run(base, consoles[:level], options.seconds, poll=poll))
                 rate = len(run.samples) / options.seconds
                 say(
                     f"  {level:>6} {rate:>7.0f} {run.p95():>7.0f} {run.p95('poll'):>8.0f} "
@@ -304,7 +317,7 @@ def main(argv: list[str]) -> int:
                 capacity = level
             say(f"capacity: {capacity} agents with p95 under {P95_LIMIT_MS} ms and no error")
             burst = max(capacity, 25) * 3
-            run = asyncio.run(agents_run(base, consoles[:burst], 20, ramp=POLL_SECONDS))
+            run = asyncio.run(agents_run(base, consoles[:burst], 20, ramp=1.0, poll=poll))
             ended = time.monotonic()
             shed = sum(s.status == 503 for s in run.samples)
             other = run.errors - shed

@@ -294,18 +294,26 @@ def test_each_change_to_a_queue_row_moves_the_queue_and_reaches_its_poll(
     case, f, client_as_supervisor, django_capture_on_commit_callbacks
 ):
     _, reach, change = QUEUE_CASES[case]
-    with django_capture_on_commit_callbacks(execute=True):
+    _moves_and_reaches(
+        client_as_supervisor, QUEUE_KEY, f, reach, change, django_capture_on_commit_callbacks
+    )
+
+
+def _moves_and_reaches(client, key, f, reach, change, capture):
+    """`change` moves the screen's version (`key`); a poll that held before it brings the
+    new frame, whose fresh token holds again."""
+    with capture(execute=True):
         subject = reach(f)
-    queue = Screen(client_as_supervisor, QUEUE_KEY)
-    response, queries = queue.poll()
+    screen = Screen(client, key)
+    response, queries = screen.poll()
     assert (response.status_code, queries) == (204, 0)
     before = _versions()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         change(f, subject)
-    assert QUEUE_KEY in _moved(before), case
-    response, queries = queue.poll()
-    assert response.status_code == 200 and queries > 0, case  # the new frame
-    response, queries = queue.poll()
+    assert key in _moved(before)
+    response, queries = screen.poll()
+    assert response.status_code == 200 and queries > 0  # the new frame
+    response, queries = screen.poll()
     assert (response.status_code, queries) == (204, 0)  # its fresh token holds again
 
 
@@ -456,19 +464,9 @@ def test_each_change_on_the_floor_moves_its_version_and_reaches_its_poll(
     case, f, client_as_supervisor, django_capture_on_commit_callbacks
 ):
     reach, change = FLOOR_CASES[case]
-    with django_capture_on_commit_callbacks(execute=True):
-        subject = reach(f)
-    floor = Screen(client_as_supervisor, FLOOR_KEY)
-    response, queries = floor.poll()
-    assert (response.status_code, queries) == (204, 0)
-    before = _versions()
-    with django_capture_on_commit_callbacks(execute=True):
-        change(f, subject)
-    assert FLOOR_KEY in _moved(before), case
-    response, queries = floor.poll()
-    assert response.status_code == 200 and queries > 0, case
-    response, queries = floor.poll()
-    assert (response.status_code, queries) == (204, 0)
+    _moves_and_reaches(
+        client_as_supervisor, FLOOR_KEY, f, reach, change, django_capture_on_commit_callbacks
+    )
 
 
 def test_a_coaching_note_moves_neither_screen(f, django_capture_on_commit_callbacks):
