@@ -21,7 +21,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core.updates import updates_bump, updates_read
+from core.updates import KeptByVersion, updates_bump, updates_read
 
 AUTH_KEY = "upd:auth"
 
@@ -63,8 +63,8 @@ def access_load(user) -> Access:
     )
 
 
-# the roles' version → (user pk, the person's version, superuser, active) → Access
-_kept: dict[str, dict[tuple, Access]] = {}
+# Under the roles' version: (user pk, the person's version, superuser, active) → Access
+_kept = KeptByVersion()
 
 
 def user_access(user) -> Access:
@@ -76,15 +76,8 @@ def user_access(user) -> Access:
         if found is None:
             access = access_load(user)
         else:
-            version = found[AUTH_KEY]
-            kept = _kept.get(version)
-            if kept is None:
-                _kept.clear()
-                kept = _kept.setdefault(version, {})
             who = (user.pk, found[person_key(user.pk)], user.is_superuser, user.is_active)
-            access = kept.get(who)
-            if access is None:
-                access = kept[who] = access_load(user)
+            access = _kept.get(found[AUTH_KEY], who, lambda: access_load(user))
         user._access = access
     return access
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from catalog.models import Battlecard, CustomerType, Offer, Reason, StepScript
-from core.updates import CATALOG_KEY, updates_bump, updates_read
+from core.updates import CATALOG_KEY, KeptByVersion, updates_bump, updates_read
 from customers.models import Product
 
 
@@ -54,23 +54,16 @@ def catalog_load() -> LiveCatalog:
     )
 
 
-_loaded: dict[str, LiveCatalog] = {}  # version → the catalog loaded for it (the newest only)
+_kept = KeptByVersion()
 
 
 def catalog_live() -> LiveCatalog:
     """The catalog as of its current version: from the process when loaded for it, else
-    from the database. The version is read before the database, so what is loaded is at
-    least as new as the version it is kept under."""
+    from the database."""
     found = updates_read([CATALOG_KEY])
     if found is None:
         return catalog_load()
-    version = found[CATALOG_KEY]
-    live = _loaded.get(version)
-    if live is None:
-        live = catalog_load()
-        _loaded.clear()
-        _loaded[version] = live
-    return live
+    return _kept.get(found[CATALOG_KEY], "catalog", catalog_load)
 
 
 def catalog_changed(**kwargs) -> None:

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core import signing
@@ -121,6 +121,26 @@ def updates_read(keys: list[str]) -> dict[str, str] | None:
     if len(found) < len(keys):
         return None
     return found
+
+
+class KeptByVersion:
+    """What a process keeps while a version in Redis stands (the live catalog, people's
+    access): `get(version, key, load)` gives what was loaded under this version for `key`,
+    loading it otherwise; a new version drops all that was kept under the old one. Read the
+    version before the database, so what is kept is never older than its version. Shared by
+    every request and thread of the process: never change what it gives."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, dict] = {}
+
+    def get(self, version: str, key, load: Callable[[], object]):
+        kept = self._kept.get(version)
+        if kept is None:
+            self._kept.clear()
+            kept = self._kept.setdefault(version, {})
+        if key not in kept:
+            kept[key] = load()
+        return kept[key]
 
 
 def _session_mark(session_key: str | None) -> str:
